@@ -1,0 +1,25 @@
+package seq2seq
+
+// Param is one learnable tensor: its values and the gradient accumulated
+// for them. Value and Grad have the same length, the product of Shape.
+type Param struct {
+	Name  string
+	Shape []int
+	Value []float32
+	Grad  []float32
+}
+
+func newParam(name string, shape ...int) *Param {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return &Param{Name: name, Shape: shape, Value: make([]float32, n), Grad: make([]float32, n)}
+}
+
+// ZeroGrads clears the gradients of ps.
+func ZeroGrads(ps []*Param) {
+	for _, p := range ps {
+		clear(p.Grad)
+	}
+}
