@@ -2,6 +2,7 @@ package attention
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/attnmt/nmt/attention/linalg"
 )
@@ -98,20 +99,22 @@ func (s *Additive) Score(q, keys []float32, S, B int, lens []int, e, saved []flo
 	qp, act := saved[:B*A], saved[B*A:]
 	linalg.Gemm(false, true, B, A, s.q, 1, q, s.q, s.Wq.Value, s.q, 0, qp, A) // [B, A]
 	v := s.V.Value
-	for b := range B {
-		qb := qp[b*A : b*A+A]
-		for p := range lens[b] {
-			k := keys[(p*B+b)*A : (p*B+b)*A+A]
-			t := act[(b*S+p)*A : (b*S+p)*A+A]
-			var sum float32
-			for i := range t {
-				x := linalg.Tanh(k[i] + qb[i])
-				t[i] = x
-				sum += x * v[i]
+	linalg.Parallel(B, S*A, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			qb := qp[b*A : b*A+A]
+			for p := range lens[b] {
+				k := keys[(p*B+b)*A : (p*B+b)*A+A]
+				t := act[(b*S+p)*A : (b*S+p)*A+A]
+				var sum float32
+				for i := range t {
+					x := linalg.Tanh(k[i] + qb[i])
+					t[i] = x
+					sum += x * v[i]
+				}
+				e[b*S+p] = sum
 			}
-			e[b*S+p] = sum
 		}
-	}
+	})
 }
 
 // ScoreBackward implements Scorer.
@@ -119,24 +122,31 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 	A := s.a
 	act := saved[B*A:]
 	dqp := make([]float32, B*A)
-	v, dv := s.V.Value, s.V.Grad
-	for b := range B {
-		dqb := dqp[b*A : b*A+A]
-		for p := range lens[b] {
-			g := de[b*S+p]
-			if g == 0 {
-				continue
-			}
-			t := act[(b*S+p)*A : (b*S+p)*A+A]
-			dk := dkeys[(p*B+b)*A : (p*B+b)*A+A]
-			for i, x := range t {
-				dv[i] += g * x
-				d := g * v[i] * (1 - x*x)
-				dk[i] += d
-				dqb[i] += d
+	v := s.V.Value
+	var mu sync.Mutex
+	linalg.Parallel(B, S*A, func(lo, hi int) {
+		dv := make([]float32, A)
+		for b := lo; b < hi; b++ {
+			dqb := dqp[b*A : b*A+A]
+			for p := range lens[b] {
+				g := de[b*S+p]
+				if g == 0 {
+					continue
+				}
+				t := act[(b*S+p)*A : (b*S+p)*A+A]
+				dk := dkeys[(p*B+b)*A : (p*B+b)*A+A]
+				for i, x := range t {
+					dv[i] += g * x
+					d := g * v[i] * (1 - x*x)
+					dk[i] += d
+					dqb[i] += d
+				}
 			}
 		}
-	}
+		mu.Lock()
+		axpy(1, dv, s.V.Grad)
+		mu.Unlock()
+	})
 	linalg.Gemm(false, false, B, s.q, A, 1, dqp, A, s.Wq.Value, s.q, 1, dq, s.q) // [B, Q]
 	linalg.Gemm(true, false, A, s.q, B, 1, dqp, A, q, s.q, 1, s.Wq.Grad, s.q)    // [A, Q]
 }

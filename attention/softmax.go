@@ -52,29 +52,33 @@ func SoftmaxBackward(w, dw []float32, S, B int, lens []int, de []float32) {
 // [B, S] and the time-major memory mem [S*B, M]; ctx is [B, M].
 func Context(w, mem []float32, S, B, M int, lens []int, ctx []float32) {
 	clear(ctx[:B*M])
-	for b := range B {
-		cb := ctx[b*M : b*M+M]
-		for p := range lens[b] {
-			if g := w[b*S+p]; g != 0 {
-				axpy(g, mem[(p*B+b)*M:(p*B+b)*M+M], cb)
+	linalg.Parallel(B, S*M, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			cb := ctx[b*M : b*M+M]
+			for p := range lens[b] {
+				if g := w[b*S+p]; g != 0 {
+					axpy(g, mem[(p*B+b)*M:(p*B+b)*M+M], cb)
+				}
 			}
 		}
-	}
+	})
 }
 
 // ContextBackward writes dw [B, S] and adds to dmem [S*B, M] the gradients
 // flowing back from dctx [B, M].
 func ContextBackward(w, mem []float32, S, B, M int, lens []int, dctx, dw, dmem []float32) {
-	for b := range B {
-		dcb := dctx[b*M : b*M+M]
-		for p := range S {
-			if p >= lens[b] {
-				dw[b*S+p] = 0
-				continue
+	linalg.Parallel(B, S*M, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			dcb := dctx[b*M : b*M+M]
+			for p := range S {
+				if p >= lens[b] {
+					dw[b*S+p] = 0
+					continue
+				}
+				row := (p*B + b) * M
+				dw[b*S+p] = dot(dcb, mem[row:row+M])
+				axpy(w[b*S+p], dcb, dmem[row:row+M])
 			}
-			row := (p*B + b) * M
-			dw[b*S+p] = dot(dcb, mem[row:row+M])
-			axpy(w[b*S+p], dcb, dmem[row:row+M])
 		}
-	}
+	})
 }

@@ -1,21 +1,10 @@
 package seq2seq
 
-// Param is one learnable tensor: its values and the gradient accumulated
-// for them. Value and Grad have the same length, the product of Shape.
-type Param struct {
-	Name  string
-	Shape []int
-	Value []float32
-	Grad  []float32
-}
+import "github.com/attnmt/nmt/attention"
 
-func newParam(name string, shape ...int) *Param {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return &Param{Name: name, Shape: shape, Value: make([]float32, n), Grad: make([]float32, n)}
-}
+// Param is one learnable tensor: its values and the gradient accumulated
+// for them. It is the same type the attention mechanisms use.
+type Param = attention.Param
 
 // ZeroGrads clears the gradients of ps.
 func ZeroGrads(ps []*Param) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -126,5 +127,26 @@ func BenchmarkGemm(b *testing.B) {
 			}
 			b.ReportMetric(2*m*n*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
+	}
+}
+
+func TestParallelCoversRange(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 7, 100, 1001} {
+		for _, cost := range []int{1, 1 << 20} {
+			seen := make([]int32, n)
+			var mu sync.Mutex
+			Parallel(n, cost, func(lo, hi int) {
+				mu.Lock()
+				defer mu.Unlock()
+				for i := lo; i < hi; i++ {
+					seen[i]++
+				}
+			})
+			for i, c := range seen {
+				if c != 1 {
+					t.Fatalf("n=%d cost=%d: index %d visited %d times", n, cost, i, c)
+				}
+			}
+		}
 	}
 }

@@ -1,0 +1,303 @@
+package seq2seq
+
+import (
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/attnmt/nmt/attention"
+	"github.com/attnmt/nmt/attention/linalg"
+)
+
+// run holds the activations of one forward pass over a batch, kept for
+// the backward pass. Matrices are time-major (row t*B+b).
+type run struct {
+	m  *Model
+	bt *batch
+	ar *arena
+
+	srcX    []float32 // [S*B, E] source embeddings (after dropout)
+	srcDrop []float32 // dropout scale per element, nil without dropout
+	layers  [][2]*seqState
+	layerIn [][]float32 // input of each encoder layer
+	mem     []float32   // [S*B, 2H] top encoder outputs
+	fin     []float32   // [B, 2H] final forward and backward states
+	s0      []float32   // [B, D] initial decoder state
+	keys    []float32   // [S*B, K]
+
+	tgtY    []float32 // [T*B, E] target input embeddings (after dropout)
+	tgtDrop []float32
+	act     []float32 // [T*B, 4D] decoder gate activations
+	c, tc   []float32 // [T*B, D]
+	sPrev   []float32 // [T*B, D] decoder state before each step
+	cPrev   []float32 // [T*B, D]
+	oPrev   []float32 // [T*B, O] fed attentional output (input feeding)
+	cat     []float32 // [T*B, D+2H] [s_t; ctx_t]
+	weights []float32 // [T*B*S] attention weights, step t at t*B*S
+	saved   []float32 // scorer scratch, per step
+	o       []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
+	oDrop   []float32
+}
+
+// dropout scales x in place by a fresh inverted-dropout mask with rate p
+// and returns the mask, or nil when p is 0.
+func dropout(ar *arena, r *rand.Rand, p float64, x []float32) []float32 {
+	if p == 0 || r == nil {
+		return nil
+	}
+	mask := ar.takeDirty(len(x))
+	keep := float32(1 / (1 - p))
+	threshold := uint32(p * (1 << 32))
+	for i := range mask {
+		if r.Uint32() < threshold {
+			mask[i] = 0
+		} else {
+			mask[i] = keep
+		}
+		x[i] *= mask[i]
+	}
+	return mask
+}
+
+func applyMask(mask, x []float32) {
+	if mask == nil {
+		return
+	}
+	for i, s := range mask {
+		x[i] *= s
+	}
+}
+
+// embed gathers the rows of table [V, E] named by ids into out [len(ids), E].
+func embed(table []float32, e int, ids []int32, out []float32) {
+	for i, id := range ids {
+		copy(out[i*e:(i+1)*e], table[int(id)*e:int(id+1)*e])
+	}
+}
+
+// embedBackward adds the rows of dout to the rows of the table gradient.
+func embedBackward(grad []float32, e int, ids []int32, dout []float32) {
+	for i, id := range ids {
+		if id == PadID {
+			continue
+		}
+		g := grad[int(id)*e : int(id+1)*e]
+		for j, v := range dout[i*e : (i+1)*e] {
+			g[j] += v
+		}
+	}
+}
+
+// encode runs the embeddings, the bidirectional encoder, the bridge and
+// the key projection. r drives dropout; nil disables it.
+func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand) *run {
+	cfg := m.cfg
+	S, B, E, H, D := bt.S, bt.B, cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden
+	ru := &run{m: m, bt: bt, ar: ar}
+	ru.srcX = ar.takeDirty(S * B * E)
+	embed(m.srcEmb.Value, E, bt.src, ru.srcX)
+	ru.srcDrop = dropout(ar, r, cfg.Dropout, ru.srcX)
+
+	x := ru.srcX
+	for _, layer := range m.enc {
+		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false)
+		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true)
+		out := ar.takeDirty(S * B * 2 * H)
+		for row := range S * B {
+			copy(out[row*2*H:row*2*H+H], f.out[row*H:(row+1)*H])
+			copy(out[row*2*H+H:(row+1)*2*H], b.out[row*H:(row+1)*H])
+		}
+		ru.layers = append(ru.layers, [2]*seqState{f, b})
+		ru.layerIn = append(ru.layerIn, x)
+		x = out
+	}
+	ru.mem = x
+	top := ru.layers[len(ru.layers)-1]
+	ru.fin = ar.takeDirty(B * 2 * H)
+	for b := range B {
+		copy(ru.fin[b*2*H:b*2*H+H], top[0].hN[b*H:(b+1)*H])
+		copy(ru.fin[b*2*H+H:(b+1)*2*H], top[1].hN[b*H:(b+1)*H])
+	}
+	ru.s0 = ar.takeDirty(B * D)
+	for b := range B {
+		copy(ru.s0[b*D:(b+1)*D], m.bridgeB.Value)
+	}
+	linalg.Gemm(false, true, B, D, 2*H, 1, ru.fin, 2*H, m.bridge.Value, 2*H, 1, ru.s0, D)
+	for i, v := range ru.s0 {
+		ru.s0[i] = linalg.Tanh(v)
+	}
+	_, _, K := m.att.Dims()
+	ru.keys = ar.takeDirty(S * B * K)
+	m.att.Project(ru.mem, S*B, ru.keys)
+	return ru
+}
+
+// decode runs the attentional decoder over the target inputs with teacher
+// forcing and returns the attentional outputs ru.o [T*B, O].
+func (ru *run) decode(r *rand.Rand) {
+	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
+	S, B, T := bt.S, bt.B, bt.T
+	E, D, O, M := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden
+	G, In, C := 4*D, m.dec.in, D+M
+
+	ru.tgtY = ar.takeDirty(T * B * E)
+	embed(m.tgtEmb.Value, E, bt.tgtIn, ru.tgtY)
+	ru.tgtDrop = dropout(ar, r, cfg.Dropout, ru.tgtY)
+
+	// The embedding part of the gates for all steps at once.
+	ru.act = ar.takeDirty(T * B * G)
+	for row := range T * B {
+		copy(ru.act[row*G:(row+1)*G], m.dec.b.Value)
+	}
+	linalg.Gemm(false, true, T*B, G, E, 1, ru.tgtY, E, m.dec.wx.Value, In, 1, ru.act, G)
+
+	ru.c, ru.tc = ar.takeDirty(T*B*D), ar.takeDirty(T*B*D)
+	ru.sPrev, ru.cPrev = ar.takeDirty(T*B*D), ar.takeDirty(T*B*D)
+	ru.cat = ar.takeDirty(T * B * C)
+	ru.weights = ar.take(T * B * S)
+	savedLen := m.att.SavedLen(S, B)
+	ru.saved = ar.takeDirty(T * savedLen)
+	ru.o = ar.takeDirty(T * B * O)
+	if cfg.InputFeeding {
+		ru.oPrev = ar.take(T * B * O)
+	}
+	s := ar.takeDirty(B * D)
+	copy(s, ru.s0)
+	c := ar.take(B * D)
+	ctx := ar.takeDirty(B * M)
+	for t := range T {
+		rows := t * B
+		copy(ru.sPrev[rows*D:(rows+B)*D], s)
+		copy(ru.cPrev[rows*D:(rows+B)*D], c)
+		gates := ru.act[rows*G : (rows+B)*G]
+		if cfg.InputFeeding && t > 0 {
+			copy(ru.oPrev[rows*O:(rows+B)*O], ru.o[(rows-B)*O:rows*O])
+			linalg.Gemm(false, true, B, G, O, 1, ru.oPrev[rows*O:(rows+B)*O], O, m.dec.wx.Value[E:], In, 1, gates, G)
+		}
+		linalg.Gemm(false, true, B, G, D, 1, s, D, m.dec.wh.Value, D, 1, gates, G)
+		cellForward(gates, c, B, D, ru.c[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], s)
+		copy(c, ru.c[rows*D:(rows+B)*D])
+
+		w := ru.weights[t*B*S : (t+1)*B*S]
+		m.att.Score(s, ru.keys, S, B, bt.srcLens, w, ru.saved[t*savedLen:(t+1)*savedLen])
+		attention.Softmax(w, S, B, bt.srcLens)
+		attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+		for b := range B {
+			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], s[b*D:(b+1)*D])
+			copy(ru.cat[(rows+b)*C+D:(rows+b+1)*C], ctx[b*M:(b+1)*M])
+		}
+		if cfg.InputFeeding {
+			ru.outputLayer(rows, B)
+		}
+	}
+	if !cfg.InputFeeding {
+		ru.outputLayer(0, T*B)
+	}
+}
+
+// outputLayer computes o = tanh(outW [s; ctx] + outB) for n rows from row.
+func (ru *run) outputLayer(row, n int) {
+	m, O := ru.m, ru.m.cfg.Output
+	C := m.outW.Shape[1]
+	o := ru.o[row*O : (row+n)*O]
+	for r := range n {
+		copy(o[r*O:(r+1)*O], m.outB.Value)
+	}
+	linalg.Gemm(false, true, n, O, C, 1, ru.cat[row*C:(row+n)*C], C, m.outW.Value, C, 1, o, O)
+	for i, v := range o {
+		o[i] = linalg.Tanh(v)
+	}
+}
+
+// lossOutput holds the vocabulary projection of the scored positions.
+type lossOutput struct {
+	rows   []int     // time-major row of each scored position
+	x      []float32 // [N, O] projection inputs (after dropout)
+	logits []float32 // [N, V], turned into d loss / d logits by backward
+	loss   BatchLoss
+}
+
+// scoreTargets projects the attentional outputs of the real target
+// positions onto the vocabulary and computes the label-smoothed
+// cross-entropy. With grad set, the logits are replaced by the gradient
+// of Loss / Tokens with respect to them.
+func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
+	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
+	B, O, V := bt.B, cfg.Output, cfg.TgtVocab
+	ru.oDrop = nil
+	x := ru.o
+	if r != nil && cfg.Dropout > 0 {
+		x = ar.takeDirty(len(ru.o))
+		copy(x, ru.o)
+		ru.oDrop = dropout(ar, r, cfg.Dropout, x)
+	}
+	lo := &lossOutput{}
+	for t := range bt.T {
+		for b := range B {
+			if t < bt.tgtLens[b] {
+				lo.rows = append(lo.rows, t*B+b)
+			}
+		}
+	}
+	N := len(lo.rows)
+	lo.x = ar.takeDirty(N * O)
+	for i, row := range lo.rows {
+		copy(lo.x[i*O:(i+1)*O], x[row*O:(row+1)*O])
+	}
+	lo.logits = ar.takeDirty(N * V)
+	for i := range N {
+		copy(lo.logits[i*V:(i+1)*V], m.projB.Value)
+	}
+	linalg.Gemm(false, true, N, V, O, 1, lo.x, O, m.projW.Value, O, 1, lo.logits, V)
+
+	eps := float32(cfg.LabelSmoothing)
+	scale := float32(1) / float32(N)
+	var mu sync.Mutex
+	linalg.Parallel(N, 3*V, func(first, last int) {
+		var part BatchLoss
+		for i := first; i < last; i++ {
+			nll, smooth := crossEntropyRow(lo.logits[i*V:(i+1)*V], int(bt.tgtOut[lo.rows[i]]), eps, scale, grad)
+			part.NLL += nll
+			part.Loss += smooth
+		}
+		mu.Lock()
+		lo.loss.NLL += part.NLL
+		lo.loss.Loss += part.Loss
+		mu.Unlock()
+	})
+	lo.loss.Tokens = N
+	return lo
+}
+
+// crossEntropyRow returns the negative log-likelihood of the target y
+// under the logits z and the label-smoothed loss (1-eps) nll + eps *
+// mean_v(-log p_v). With grad set it replaces z by scale times the
+// gradient of the smoothed loss with respect to the logits.
+func crossEntropyRow(z []float32, y int, eps, scale float32, grad bool) (nll, smoothed float64) {
+	V := len(z)
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	logitY := float64(z[y])
+	var sum, zsum float64
+	for j, v := range z {
+		zsum += float64(v)
+		e := linalg.Exp(v - mx)
+		z[j] = e
+		sum += float64(e)
+	}
+	lse := float64(mx) + math.Log(sum)
+	nll = lse - logitY
+	meanLogp := zsum/float64(V) - lse
+	smoothed = (1-float64(eps))*nll - float64(eps)*meanLogp
+	if grad {
+		inv := float32(1/sum) * scale
+		uniform := eps / float32(V) * scale
+		for j := range z {
+			z[j] = z[j]*inv - uniform
+		}
+		z[y] -= (1 - eps) * scale
+	}
+	return nll, smoothed
+}

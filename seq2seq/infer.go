@@ -1,0 +1,171 @@
+package seq2seq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/attnmt/nmt/attention"
+	"github.com/attnmt/nmt/attention/linalg"
+)
+
+// Decoder is the incremental decoder that search runs on: it encodes a
+// batch of sentences once and then advances any set of hypotheses (rows)
+// one token at a time. It needs no autodiff and keeps only what the next
+// step needs. A Decoder is safe for concurrent use; each State is not.
+type Decoder struct{ m *Model }
+
+// NewDecoder returns the incremental decoder of m.
+func (m *Model) NewDecoder() *Decoder { return &Decoder{m: m} }
+
+// VocabSize is the target vocabulary size.
+func (d *Decoder) VocabSize() int { return d.m.cfg.TgtVocab }
+
+// DecoderState is the state of a set of rows, each a hypothesis for one of
+// the encoded sentences.
+type DecoderState struct {
+	S     int
+	sent  []int     // encoded sentence of each row
+	lens  []int     // source length of each row, </s> included
+	mem   []float32 // [S*R, 2H] time-major memory of the rows' sentences
+	keys  []float32 // [S*R, K]
+	s, c  []float32 // [R, D]
+	o     []float32 // [R, O] last attentional output (input feeding)
+	first bool      // no step taken yet
+}
+
+// Begin encodes src (token ids without special tokens) and returns the
+// state with one row per sentence.
+func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	bt, err := newBatch(d.m.cfg, src, nil)
+	if err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	var ar arena
+	ru := d.m.encode(&ar, bt, nil)
+	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
+	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
+		mem: ru.mem, keys: ru.keys, s: ru.s0, c: make([]float32, R*D), o: make([]float32, R*O), first: true}
+	for i := range st.sent {
+		st.sent[i] = i
+	}
+	return st, nil
+}
+
+// Rows is the number of hypotheses in the state.
+func (st *DecoderState) Rows() int { return len(st.sent) }
+
+// SrcLen is the padded source length, </s> included.
+func (st *DecoderState) SrcLen() int { return st.S }
+
+// Select keeps the rows named by rows, in that order (repeats allowed).
+// The memory is copied only when the rows' sentences change.
+func (st *DecoderState) Select(rows []int) *DecoderState {
+	R := len(st.sent)
+	n := len(rows)
+	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
+	ns := &DecoderState{S: st.S, sent: make([]int, n), lens: make([]int, n),
+		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first}
+	same := n == R
+	for i, r := range rows {
+		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
+		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
+		copy(ns.c[i*D:(i+1)*D], st.c[r*D:(r+1)*D])
+		copy(ns.o[i*O:(i+1)*O], st.o[r*O:(r+1)*O])
+		same = same && st.sent[r] == st.sent[i]
+	}
+	if same {
+		ns.mem, ns.keys = st.mem, st.keys
+		return ns
+	}
+	M, K := len(st.mem)/max(st.S*R, 1), len(st.keys)/max(st.S*R, 1)
+	ns.mem, ns.keys = make([]float32, st.S*n*M), make([]float32, st.S*n*K)
+	for p := range st.S {
+		for i, r := range rows {
+			copy(ns.mem[(p*n+i)*M:(p*n+i+1)*M], st.mem[(p*R+r)*M:(p*R+r+1)*M])
+			copy(ns.keys[(p*n+i)*K:(p*n+i+1)*K], st.keys[(p*R+r)*K:(p*R+r+1)*K])
+		}
+	}
+	return ns
+}
+
+// Step feeds prev[r], the previous token of every row (BOSID first),
+// and writes the log-probabilities of each row's next token into
+// logp[r*V:(r+1)*V] and its attention weights into attn[r*S:(r+1)*S].
+func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error {
+	m, cfg := d.m, d.m.cfg
+	R, S := len(st.sent), st.S
+	E, D, O, M, V := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden, cfg.TgtVocab
+	G, In, C := 4*D, m.dec.in, D+M
+	if len(prev) != R || len(logp) < R*V || len(attn) < R*S {
+		return errors.New("decoder step: buffer sizes do not match the state")
+	}
+	var ar arena
+	x := ar.takeDirty(R * E)
+	for r, id := range prev {
+		if id < 0 || id >= V {
+			return fmt.Errorf("decoder step: token id %d out of range", id)
+		}
+		copy(x[r*E:(r+1)*E], m.tgtEmb.Value[id*E:(id+1)*E])
+	}
+	gates := ar.takeDirty(R * G)
+	for r := range R {
+		copy(gates[r*G:(r+1)*G], m.dec.b.Value)
+	}
+	linalg.Gemm(false, true, R, G, E, 1, x, E, m.dec.wx.Value, In, 1, gates, G)
+	if cfg.InputFeeding && !st.first {
+		linalg.Gemm(false, true, R, G, O, 1, st.o, O, m.dec.wx.Value[E:], In, 1, gates, G)
+	}
+	linalg.Gemm(false, true, R, G, D, 1, st.s, D, m.dec.wh.Value, D, 1, gates, G)
+	c, tc := ar.takeDirty(R*D), ar.takeDirty(R*D)
+	cellForward(gates, st.c, R, D, c, tc, st.s)
+	copy(st.c, c)
+
+	w := attn[:R*S]
+	m.att.Score(st.s, st.keys, S, R, st.lens, w, nil)
+	attention.Softmax(w, S, R, st.lens)
+	ctx := ar.takeDirty(R * M)
+	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	cat := ar.takeDirty(R * C)
+	for r := range R {
+		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])
+		copy(cat[r*C+D:(r+1)*C], ctx[r*M:(r+1)*M])
+	}
+	for r := range R {
+		copy(st.o[r*O:(r+1)*O], m.outB.Value)
+	}
+	linalg.Gemm(false, true, R, O, C, 1, cat, C, m.outW.Value, C, 1, st.o, O)
+	for i, v := range st.o {
+		st.o[i] = linalg.Tanh(v)
+	}
+	z := logp[:R*V]
+	for r := range R {
+		copy(z[r*V:(r+1)*V], m.projB.Value)
+	}
+	linalg.Gemm(false, true, R, V, O, 1, st.o, O, m.projW.Value, O, 1, z, V)
+	for r := range R {
+		logSoftmax(z[r*V : (r+1)*V])
+	}
+	st.first = false
+	return nil
+}
+
+// logSoftmax replaces z by log softmax(z).
+func logSoftmax(z []float32) {
+	mx := z[0]
+	for _, v := range z[1:] {
+		mx = max(mx, v)
+	}
+	var sum float64
+	for _, v := range z {
+		sum += float64(linalg.Exp(v - mx))
+	}
+	lse := mx + float32(math.Log(sum))
+	for i := range z {
+		z[i] -= lse
+	}
+}

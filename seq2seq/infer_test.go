@@ -1,0 +1,165 @@
+package seq2seq
+
+import (
+	"context"
+	"math"
+	"testing"
+)
+
+// forcedNLL scores tgt given src with the incremental decoder, feeding the
+// reference tokens, and returns the summed negative log-likelihood.
+func forcedNLL(t *testing.T, d *Decoder, src, tgt [][]int) float64 {
+	t.Helper()
+	st, err := d.Begin(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	V, S := d.VocabSize(), st.SrcLen()
+	steps := 0
+	for _, s := range tgt {
+		steps = max(steps, len(s)+1)
+	}
+	prev := make([]int, len(src))
+	for i := range prev {
+		prev[i] = BOSID
+	}
+	logp := make([]float32, len(src)*V)
+	attn := make([]float32, len(src)*S)
+	var nll float64
+	for k := range steps {
+		if err := d.Step(st, prev, logp, attn); err != nil {
+			t.Fatal(err)
+		}
+		for r, s := range tgt {
+			var y int
+			switch {
+			case k < len(s):
+				y = s[k]
+			case k == len(s):
+				y = EOSID
+			default:
+				prev[r] = EOSID
+				continue
+			}
+			nll -= float64(logp[r*V+y])
+			prev[r] = y
+			var sum float64
+			for p := range S {
+				w := attn[r*S+p]
+				if p >= len(src[r])+1 && w != 0 {
+					t.Fatalf("step %d row %d: weight %v on padding", k, r, w)
+				}
+				sum += float64(w)
+			}
+			if math.Abs(sum-1) > 1e-5 {
+				t.Fatalf("step %d row %d: attention sums to %v", k, r, sum)
+			}
+		}
+	}
+	return nll
+}
+
+// TestDecoderAgreesWithTraining checks that the inference path scores the
+// reference translations exactly as the training computation does.
+func TestDecoderAgreesWithTraining(t *testing.T) {
+	for _, feed := range []bool{false, true} {
+		cfg := tinyConfig()
+		cfg.InputFeeding = feed
+		cfg.LabelSmoothing = 0
+		m, err := New(cfg, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range m.Params() {
+			for i := range p.Value {
+				p.Value[i] *= 5 // sharper distributions than the initial ones
+			}
+		}
+		want, err := m.EvalBatch(context.Background(), tinySrc, tinyTgt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := forcedNLL(t, m.NewDecoder(), tinySrc, tinyTgt)
+		if math.Abs(got-want.NLL) > 1e-4*math.Max(1, want.NLL) {
+			t.Errorf("input feeding %t: decoder NLL %v, training NLL %v", feed, got, want.NLL)
+		}
+	}
+}
+
+// TestSelect checks that reordering and repeating rows carries each row's
+// state along: a selected row's next step equals the original row's.
+func TestSelect(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.InputFeeding = true
+	m, err := New(cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := m.NewDecoder()
+	ctx := context.Background()
+	V := d.VocabSize()
+	run := func(rows []int) (*DecoderState, []float32) {
+		st, err := d.Begin(ctx, tinySrc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logp := make([]float32, 3*V)
+		attn := make([]float32, 3*st.SrcLen())
+		if err := d.Step(st, []int{BOSID, BOSID, BOSID}, logp, attn); err != nil {
+			t.Fatal(err)
+		}
+		st = st.Select(rows)
+		prev := make([]int, len(rows))
+		for i := range prev {
+			prev[i] = 5
+		}
+		logp = make([]float32, len(rows)*V)
+		attn = make([]float32, len(rows)*st.SrcLen())
+		if err := d.Step(st, prev, logp, attn); err != nil {
+			t.Fatal(err)
+		}
+		return st, logp
+	}
+	_, base := run([]int{0, 1, 2})
+	_, sel := run([]int{2, 0, 0, 1})
+	for i, r := range []int{2, 0, 0, 1} {
+		for j := range V {
+			if sel[i*V+j] != base[r*V+j] {
+				t.Fatalf("selected row %d (from %d) differs at token %d: %v vs %v", i, r, j, sel[i*V+j], base[r*V+j])
+			}
+		}
+	}
+}
+
+func TestForceMatchesTraining(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.LabelSmoothing = 0
+	m, err := New(cfg, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	want, err := m.EvalBatch(ctx, tinySrc, tinyTgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.NewDecoder().Force(ctx, tinySrc, tinyTgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for i, f := range got {
+		sum -= f.LogProb
+		if len(f.Attn) != len(tinyTgt[i])+1 || len(f.TokenLogProbs) != len(tinyTgt[i])+1 {
+			t.Fatalf("pair %d: %d attention rows and %d log-probs, want %d", i, len(f.Attn), len(f.TokenLogProbs), len(tinyTgt[i])+1)
+		}
+		for _, row := range f.Attn {
+			if len(row) != len(tinySrc[i])+1 {
+				t.Fatalf("pair %d: attention row of %d, want %d", i, len(row), len(tinySrc[i])+1)
+			}
+		}
+	}
+	if math.Abs(sum-want.NLL) > 1e-4 {
+		t.Errorf("forced NLL %v, training NLL %v", sum, want.NLL)
+	}
+}

@@ -1,0 +1,138 @@
+package seq2seq
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/attnmt/nmt/attention"
+)
+
+// Model is the attentional LSTM encoder-decoder. Its weights are the
+// Params; the training computation and the incremental decoder both read
+// them. A Model is not safe for concurrent training, but any number of
+// decoders (see Begin) may run concurrently while no training step does.
+type Model struct {
+	cfg Config
+
+	srcEmb  *Param // [Vs, E]
+	tgtEmb  *Param // [Vt, E]; the same Param as srcEmb when shared
+	enc     [][2]*lstm
+	bridge  *Param // [D, 2H]: s0 = tanh(bridge [h_fwd_last; h_bwd_first] + bridgeB)
+	bridgeB *Param
+	dec     *lstm            // input E (+ Output with input feeding), hidden D
+	att     attention.Scorer // memory 2H, query D
+	outW    *Param           // [O, D+2H]: o = tanh(outW [s; ctx] + outB)
+	outB    *Param
+	projW   *Param // [Vt, O]; the target embedding when tied
+	projB   *Param // [Vt]
+
+	params []*Param
+	train  arena // scratch of the training step
+}
+
+// New returns a model with the architecture cfg and weights drawn
+// uniformly from [-0.1, 0.1] (biases zero, LSTM forget-gate biases one)
+// by a generator seeded with seed.
+func New(cfg Config, seed uint64) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("model config: %w", err)
+	}
+	m := &Model{cfg: cfg}
+	H, D, E, O := cfg.EncoderHidden, cfg.DecoderHidden, cfg.Embed, cfg.Output
+	m.srcEmb = newParam("src_embed", cfg.SrcVocab, E)
+	m.tgtEmb = m.srcEmb
+	if !cfg.ShareEmbeddings {
+		m.tgtEmb = newParam("tgt_embed", cfg.TgtVocab, E)
+	}
+	in := E
+	for l := range cfg.EncoderLayers {
+		m.enc = append(m.enc, [2]*lstm{
+			newLSTM(fmt.Sprintf("encoder.%d.fwd", l), in, H),
+			newLSTM(fmt.Sprintf("encoder.%d.bwd", l), in, H),
+		})
+		in = 2 * H
+	}
+	m.bridge = newParam("bridge.w", D, 2*H)
+	m.bridgeB = newParam("bridge.b", D)
+	decIn := E
+	if cfg.InputFeeding {
+		decIn += O
+	}
+	m.dec = newLSTM("decoder", decIn, D)
+	att, err := attention.New(cfg.Attention, "attention.", 2*H, D, cfg.AttentionDim)
+	if err != nil {
+		return nil, fmt.Errorf("model config: %w", err)
+	}
+	m.att = att
+	m.outW = newParam("output.w", O, D+2*H)
+	m.outB = newParam("output.b", O)
+	m.projW = m.tgtEmb
+	if !cfg.TieEmbeddings {
+		m.projW = newParam("proj.w", cfg.TgtVocab, O)
+	}
+	m.projB = newParam("proj.b", cfg.TgtVocab)
+
+	m.params = append(m.params, m.srcEmb)
+	if m.tgtEmb != m.srcEmb {
+		m.params = append(m.params, m.tgtEmb)
+	}
+	for _, layer := range m.enc {
+		m.params = append(m.params, layer[0].params()...)
+		m.params = append(m.params, layer[1].params()...)
+	}
+	m.params = append(m.params, m.bridge, m.bridgeB)
+	m.params = append(m.params, m.dec.params()...)
+	m.params = append(m.params, att.Params()...)
+	m.params = append(m.params, m.outW, m.outB)
+	if m.projW != m.tgtEmb {
+		m.params = append(m.params, m.projW)
+	}
+	m.params = append(m.params, m.projB)
+
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	for _, p := range m.params {
+		if len(p.Shape) == 1 {
+			continue // biases start at zero
+		}
+		for i := range p.Value {
+			p.Value[i] = (r.Float32()*2 - 1) * 0.1
+		}
+	}
+	for _, l := range m.lstms() {
+		for i := l.hid; i < 2*l.hid; i++ {
+			l.b.Value[i] = 1
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) lstms() []*lstm {
+	var ls []*lstm
+	for _, layer := range m.enc {
+		ls = append(ls, layer[0], layer[1])
+	}
+	return append(ls, m.dec)
+}
+
+// Config returns the model's architecture.
+func (m *Model) Config() Config { return m.cfg }
+
+// Params returns the learnable tensors in a fixed order: the order of the
+// model file, the gradients and the optimizer state.
+func (m *Model) Params() []*Param { return m.params }
+
+// NumParams is the number of learnable scalars.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.params {
+		n += len(p.Value)
+	}
+	return n
+}
+
+// BatchLoss is the outcome of a training or evaluation step.
+type BatchLoss struct {
+	Loss   float64 // summed training loss (label-smoothed cross-entropy)
+	NLL    float64 // summed negative log-likelihood of the targets
+	Tokens int     // target tokens scored, </s> included
+}
