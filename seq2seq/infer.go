@@ -33,6 +33,7 @@ type DecoderState struct {
 	s, c  []float32 // [R, D]
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
+	work  *arena    // per-step scratch, reused across steps
 }
 
 // Begin encodes src (token ids without special tokens) and returns the
@@ -49,7 +50,8 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	ru := d.m.encode(&ar, bt, nil)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
-		mem: ru.mem, keys: ru.keys, s: ru.s0, c: make([]float32, R*D), o: make([]float32, R*O), first: true}
+		mem: ru.mem, keys: ru.keys, s: ru.s0, c: make([]float32, R*D), o: make([]float32, R*O), first: true,
+		work: new(arena)}
 	for i := range st.sent {
 		st.sent[i] = i
 	}
@@ -69,7 +71,8 @@ func (st *DecoderState) Select(rows []int) *DecoderState {
 	n := len(rows)
 	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
 	ns := &DecoderState{S: st.S, sent: make([]int, n), lens: make([]int, n),
-		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first}
+		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first,
+		work: st.work}
 	same := n == R
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
@@ -104,7 +107,8 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	if len(prev) != R || len(logp) < R*V || len(attn) < R*S {
 		return errors.New("decoder step: buffer sizes do not match the state")
 	}
-	var ar arena
+	ar := st.work
+	ar.reset()
 	x := ar.takeDirty(R * E)
 	for r, id := range prev {
 		if id < 0 || id >= V {
@@ -147,9 +151,11 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		copy(z[r*V:(r+1)*V], m.projB.Value)
 	}
 	linalg.Gemm(false, true, R, V, O, 1, st.o, O, m.projW.Value, O, 1, z, V)
-	for r := range R {
-		logSoftmax(z[r*V : (r+1)*V])
-	}
+	linalg.Parallel(R, 3*V, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			logSoftmax(z[r*V : (r+1)*V])
+		}
+	})
 	st.first = false
 	return nil
 }

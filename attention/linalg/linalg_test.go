@@ -45,7 +45,11 @@ func randSlice(r *rand.Rand, n int) []float32 {
 }
 
 func backends(t testing.TB) []backend {
-	out := []backend{selectBackend("go")}
+	pure := selectBackend("go")
+	split := backend{name: "go split", gemm: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		splitGemm(gonumGemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}}
+	out := []backend{pure, split}
 	if b, err := loadOpenBLAS(""); err == nil {
 		out = append(out, b)
 	} else {
@@ -68,6 +72,11 @@ func TestGemmMatchesNaive(t *testing.T) {
 		{true, true, 6, 5, 8, -1, 0.25, 1},
 		{false, false, 33, 65, 17, 1, 0, 3},
 		{false, false, 1, 1, 1, 2, 0, 0},
+		// Large enough to be split across goroutines, by rows and by columns.
+		{false, true, 300, 200, 100, 1, 0.5, 1},
+		{true, false, 300, 200, 100, 1, 0, 0},
+		{false, false, 20, 900, 200, 1, 1, 2},
+		{true, true, 20, 900, 200, 0.5, 0, 0},
 	}
 	for _, be := range backends(t) {
 		for _, tc := range cases {

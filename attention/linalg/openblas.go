@@ -49,13 +49,14 @@ func loadOpenBLAS(path string) (backend, error) {
 	if err != nil {
 		return backend{}, fmt.Errorf("%s: %w", path, err)
 	}
-	threads := 0
-	if fn, err := purego.Dlsym(lib, "openblas_get_num_threads"); err == nil {
-		r, _, _ := purego.SyscallN(fn)
-		threads = int(int32(r))
+	// OpenBLAS's own threads spin between calls and would compete with
+	// the goroutines of the element-wise kernels: run it single-threaded
+	// and split large products across goroutines instead (see splitGemm).
+	if fn, err := purego.Dlsym(lib, "openblas_set_num_threads"); err == nil {
+		purego.SyscallN(fn, 1)
 	}
-	name := fmt.Sprintf("openblas (%s, %d threads)", path, threads)
-	return backend{name: name, gemm: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	name := fmt.Sprintf("openblas (%s, %d goroutines)", path, runtime.GOMAXPROCS(0))
+	call := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		// Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T:
 		// swap the operands and the dimensions m and n.
 		args := fortranArgs{
@@ -82,6 +83,9 @@ func loadOpenBLAS(path string) (backend, error) {
 		runtime.KeepAlive(a)
 		runtime.KeepAlive(b)
 		runtime.KeepAlive(c)
+	}
+	return backend{name: name, gemm: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		splitGemm(call, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}}, nil
 }
 

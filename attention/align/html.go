@@ -1,0 +1,118 @@
+package align
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+)
+
+//go:embed report.html.tmpl
+var reportSource string
+
+type htmlReport struct {
+	Title     string
+	Threshold string
+	Sentences []htmlSentence
+}
+
+type htmlSentence struct {
+	Index, Number  int
+	Source, Target []htmlWord
+	Rows           []htmlRow
+}
+
+type htmlWord struct {
+	Pos     int
+	Text    string
+	Special bool
+}
+
+type htmlRow struct {
+	Label htmlWord
+	Cells []htmlCell
+}
+
+type htmlCell struct {
+	R, C  int
+	W     string
+	Style template.CSS
+	Link  bool
+}
+
+// WriteHTML writes one self-contained HTML page (inline CSS and script,
+// no external resources) with a section per matrix: the source and output
+// tokens, and a table of cells shaded by weight, with the hard links of
+// Links(m, opt.Threshold) outlined. Hovering a cell highlights its source
+// and output tokens and shows the weight; hovering a token highlights its
+// row or column and the tokens it is linked to. Outlined cells are the
+// cells that Links picks, so on a word-level matrix they are exactly the
+// Pharaoh links. All text is escaped.
+func WriteHTML(w io.Writer, ms []Matrix, opt Options) error {
+	if err := validateAll(ms); err != nil {
+		return err
+	}
+	rep := htmlReport{Title: opt.Title}
+	if rep.Title == "" {
+		rep.Title = "Attention alignments"
+	}
+	if opt.Threshold > 0 {
+		rep.Threshold = strconv.FormatFloat(float64(opt.Threshold), 'g', -1, 32)
+	}
+	for i, m := range ms {
+		rep.Sentences = append(rep.Sentences, htmlSentenceOf(i, m, opt.Threshold))
+	}
+	tmpl, err := template.New("report").Parse(reportSource)
+	if err != nil {
+		return fmt.Errorf("html report template: %w", err)
+	}
+	if err := tmpl.Execute(w, rep); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	return nil
+}
+
+func htmlSentenceOf(i int, m Matrix, threshold float32) htmlSentence {
+	s := htmlSentence{Index: i, Number: i + 1}
+	for c, tok := range m.SourceTokens {
+		s.Source = append(s.Source, htmlWord{Pos: c, Text: tok, Special: m.SourceWords[c] < 0})
+	}
+	for r, tok := range m.TargetTokens {
+		s.Target = append(s.Target, htmlWord{Pos: r, Text: tok, Special: m.TargetWords[r] < 0})
+	}
+	for r, row := range m.Weights {
+		hr := htmlRow{Label: s.Target[r]}
+		for c, v := range row {
+			link := m.TargetWords[r] >= 0 && m.SourceWords[c] >= 0 && isPick(m, r, c, threshold)
+			hr.Cells = append(hr.Cells, htmlCell{
+				R: r, C: c, Link: link,
+				W:     strconv.FormatFloat(float64(v), 'f', 3, 32),
+				Style: cellStyle(v),
+			})
+		}
+		s.Rows = append(s.Rows, hr)
+	}
+	return s
+}
+
+// isPick reports whether cell (r, c) itself is chosen: at least the
+// threshold, or the row's argmax among word columns.
+func isPick(m Matrix, r, c int, threshold float32) bool {
+	row := m.Weights[r]
+	if threshold > 0 {
+		return row[c] >= threshold
+	}
+	for s, v := range row {
+		if m.SourceWords[s] >= 0 && (v > row[c] || (v == row[c] && s < c)) {
+			return false
+		}
+	}
+	return row[c] > 0
+}
+
+// cellStyle is the background of a cell of weight v.
+func cellStyle(v float32) template.CSS {
+	c := heatColor(float64(v))
+	return template.CSS(fmt.Sprintf("background:rgb(%d,%d,%d)", c.R, c.G, c.B))
+}

@@ -1,0 +1,49 @@
+package linalg
+
+import (
+	"runtime"
+	"sync"
+)
+
+type gemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// splitGemm runs a large product as independent blocks of C on
+// GOMAXPROCS goroutines, each calling the single-threaded gemm: by rows
+// of C when it has enough of them, by columns otherwise. Small products
+// run on the calling goroutine.
+func splitGemm(gemm gemmFunc, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	const minFlops = 1 << 21 // below ~2 MFLOP a second thread does not pay
+	parts := runtime.GOMAXPROCS(0)
+	if parts < 2 || 2*m*n*k < minFlops*parts {
+		gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	var wg sync.WaitGroup
+	if m >= 32*parts {
+		chunk := (m + parts - 1) / parts
+		for i0 := 0; i0 < m; i0 += chunk {
+			rows := min(chunk, m-i0)
+			aOff := i0 * lda // rows of A
+			if transA {
+				aOff = i0 // columns of the stored A
+			}
+			wg.Go(func() {
+				gemm(transA, transB, rows, n, k, alpha, a[aOff:], lda, b, ldb, beta, c[i0*ldc:], ldc)
+			})
+		}
+	} else {
+		chunk := (n + parts - 1) / parts
+		chunk = (chunk + 15) &^ 15 // keep blocks aligned for the kernels
+		for j0 := 0; j0 < n; j0 += chunk {
+			cols := min(chunk, n-j0)
+			bOff := j0 // columns of B
+			if transB {
+				bOff = j0 * ldb // rows of the stored B
+			}
+			wg.Go(func() {
+				gemm(transA, transB, m, cols, k, alpha, a, lda, b[bOff:], ldb, beta, c[j0:], ldc)
+			})
+		}
+	}
+	wg.Wait()
+}

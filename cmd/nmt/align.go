@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/image/font/opentype"
+
+	"github.com/attnmt/nmt/attention/align"
+	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/seq2seq/search"
+	"github.com/attnmt/nmt/seq2seq/translate"
+)
+
+// alignerLoader opens the translation model stored at path as an Aligner.
+type alignerLoader func(ctx context.Context, path string) (align.Aligner, error)
+
+// alignCommand is "nmt align": export the attention behind translations.
+func alignCommand() *cli.Command {
+	return newAlignCommand(loadAligner)
+}
+
+// loadAligner opens the model file at path as an Aligner.
+func loadAligner(_ context.Context, path string) (align.Aligner, error) {
+	m, err := translate.LoadModel(path)
+	if err != nil {
+		return nil, err
+	}
+	return &translate.Aligner{Model: m, Search: search.DefaultOptions()}, nil
+}
+
+func newAlignCommand(load alignerLoader) *cli.Command {
+	formats := make([]string, 0, len(align.Formats()))
+	for _, f := range align.Formats() {
+		formats = append(formats, string(f))
+	}
+	return &cli.Command{
+		Name:      "align",
+		Usage:     "export which source words each output word attended to",
+		UsageText: "nmt align -m MODEL [-i SRC] [--ref REF] [-f FORMAT] [-o OUT] [options]",
+		Description: `align translates each line of SRC (or, with --ref, scores the given
+translation on the same line of REF instead: forced alignment) and exports
+the attention matrix of the translation.
+
+Matrices are mapped from subwords to words, the whitespace-separated tokens
+of each line exactly as given (punctuation stays attached): a source word's
+weight is the sum over its pieces, an output word's row the mean of its
+pieces' rows (--target-pieces), and </s> is dropped with rows renormalised
+to sum to 1 unless --keep-special. --subword exports the subword matrix.
+
+Formats: html (one self-contained report with hover highlighting), svg and
+png (one heatmap per sentence), json (one array), jsonl (one object a line),
+csv (one row per cell: sentence,target_pos,target_word,target,source_pos,
+source_word,source,weight) and pharaoh (hard links "0-1 2-3", source-target,
+0-based, one line per sentence; argmax per output word, or every link with
+weight >= --threshold).
+
+Text formats go to standard output without -o. For svg and png, OUT is a
+file when there is one sentence, a pattern with one %d verb for the 1-based
+sentence number ("heat-%03d.png"), or otherwise a directory that receives
+sentence-0001.svg, sentence-0002.svg, ...
+
+Heatmap labels use Liberation Sans (Latin, Greek, Cyrillic); other scripts
+are drawn with installed system fonts (fonts-droid-fallback, fonts-noto-cjk,
+fonts-dejavu-core) or the fonts given with --font.
+
+Examples:
+   nmt align -m de-en.nmt -i test.de -f pharaoh > test.align
+   nmt align -m de-en.nmt -i test.de --ref test.en -f html -o report.html
+   nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
+   nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
+   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `FILE`", Required: true},
+			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
+			&cli.StringFlag{Name: "ref", Aliases: []string{"r"}, Usage: "given translations of the input, line by line: score and align them instead of decoding"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: string(align.Pharaoh), Usage: "output format: " + strings.Join(formats, ", ")},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file, pattern or directory (default: standard output for text formats)"},
+			&cli.Float64Flag{Name: "threshold", Aliases: []string{"t"}, Usage: "hard links: every link with at least this weight (0: argmax per output word)"},
+			&cli.BoolFlag{Name: "keep-special", Usage: "keep </s> rows and columns (rows are then not renormalised)"},
+			&cli.BoolFlag{Name: "subword", Usage: "export the subword-level matrix instead of words (not for pharaoh)"},
+			&cli.StringFlag{Name: "target-pieces", Value: align.TargetMean.String(), Usage: "how an output word's pieces combine: mean, sum or first"},
+			&cli.StringSliceFlag{Name: "font", Usage: "extra heatmap font `FILE` (TTF, OTF or TTC) for scripts Liberation lacks; repeatable"},
+			&cli.StringFlag{Name: "title", Usage: "HTML report title"},
+		},
+		Action: func(c *cli.Context) error { return alignAction(c, load) },
+	}
+}
+
+// alignRequest is the validated command line of nmt align.
+type alignRequest struct {
+	format    align.Format
+	words     align.WordOptions
+	subword   bool
+	threshold float32
+	output    string
+}
+
+func parseAlignFlags(c *cli.Context) (alignRequest, error) {
+	var req alignRequest
+	if c.NArg() > 0 {
+		return req, cli.Exit(fmt.Sprintf("nmt align: unexpected argument %q (the input goes in -i)", c.Args().First()), 2)
+	}
+	f, err := align.ParseFormat(c.String("format"))
+	if err != nil {
+		return req, cli.Exit("nmt align: "+err.Error(), 2)
+	}
+	tp, err := align.ParseTargetPieces(c.String("target-pieces"))
+	if err != nil {
+		return req, cli.Exit("nmt align: --target-pieces: "+err.Error(), 2)
+	}
+	t := c.Float64("threshold")
+	if t < 0 || t > 1 {
+		return req, cli.Exit(fmt.Sprintf("nmt align: --threshold %v: want a weight between 0 and 1", t), 2)
+	}
+	if c.Bool("subword") && f == align.Pharaoh {
+		return req, cli.Exit("nmt align: pharaoh links are between words: drop --subword", 2)
+	}
+	if f.Image() && c.String("output") == "" {
+		return req, cli.Exit(fmt.Sprintf("nmt align: %s heatmaps need -o FILE, PATTERN or DIR", f), 2)
+	}
+	return alignRequest{
+		format:    f,
+		words:     align.WordOptions{KeepSpecial: c.Bool("keep-special"), Target: tp},
+		subword:   c.Bool("subword"),
+		threshold: float32(t),
+		output:    c.String("output"),
+	}, nil
+}
+
+func alignAction(c *cli.Context, load alignerLoader) error {
+	req, err := parseAlignFlags(c)
+	if err != nil {
+		return err
+	}
+	srcs, err := readAlignLines(c, c.String("input"))
+	if err != nil {
+		return err
+	}
+	var refs []string
+	if ref := c.String("ref"); ref != "" {
+		if refs, err = readAlignLines(c, ref); err != nil {
+			return err
+		}
+		if len(refs) != len(srcs) {
+			return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), ref, len(refs))
+		}
+	}
+	opt := align.Options{Threshold: req.threshold, Title: c.String("title")}
+	if req.format.Image() {
+		opt.Heatmap.Fonts, err = heatmapFonts(c.StringSlice("font"))
+		if err != nil {
+			return err
+		}
+	}
+	aligner, err := load(c.Context, c.String("model"))
+	if err != nil {
+		return err
+	}
+	ms, err := aligner.Align(c.Context, srcs, refs)
+	if err != nil {
+		return fmt.Errorf("align: %w", err)
+	}
+	if len(ms) != len(srcs) {
+		return fmt.Errorf("align: model returned %d matrices for %d lines", len(ms), len(srcs))
+	}
+	if !req.subword {
+		for i := range ms {
+			if ms[i], err = ms[i].Words(req.words); err != nil {
+				return fmt.Errorf("line %d: %w", i+1, err)
+			}
+		}
+	}
+	if req.format.Image() {
+		return writeHeatmaps(req.output, req.format, ms, opt)
+	}
+	if req.output == "" {
+		return align.Write(c.App.Writer, req.format, ms, opt)
+	}
+	return alignWriteFile(req.output, func(w io.Writer) error { return align.Write(w, req.format, ms, opt) })
+}
+
+// readAlignLines reads all lines of path, or of the app's standard input
+// for "-".
+func readAlignLines(c *cli.Context, path string) ([]string, error) {
+	var r *corpus.LineReader
+	if path == "-" {
+		r = corpus.NewLineReader(c.App.Reader, "standard input")
+	} else {
+		var err error
+		if r, err = corpus.OpenLines(path); err != nil {
+			return nil, err
+		}
+		defer r.Close()
+	}
+	var lines []string
+	for r.Next() {
+		lines = append(lines, r.Text())
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return lines, nil
+}
+
+// heatmapFonts loads the --font files, then the installed system fonts
+// that cover other scripts (skipping those that fail to load).
+func heatmapFonts(paths []string) ([]*opentype.Font, error) {
+	var fonts []*opentype.Font
+	for _, p := range paths {
+		f, err := align.LoadFont(p)
+		if err != nil {
+			return nil, fmt.Errorf("--font: %w", err)
+		}
+		fonts = append(fonts, f)
+	}
+	for _, p := range align.SystemFonts() {
+		f, err := align.LoadFont(p)
+		if err != nil {
+			slog.Debug("skipping system font", "path", p, "err", err)
+			continue
+		}
+		fonts = append(fonts, f)
+	}
+	return fonts, nil
+}
+
+// heatmapPaths names the image files of n sentences: out itself for one
+// sentence, out formatted with each 1-based sentence number when it holds
+// a % verb, or numbered files in the directory out.
+func heatmapPaths(out string, n int, f align.Format) ([]string, error) {
+	paths := make([]string, n)
+	if strings.Contains(out, "%") {
+		if s := fmt.Sprintf(out, 1); strings.Contains(s, "%!") || s == fmt.Sprintf(out, 2) {
+			return nil, cli.Exit(fmt.Sprintf("nmt align: output pattern %q needs exactly one %%d verb", out), 2)
+		}
+		for i := range paths {
+			paths[i] = fmt.Sprintf(out, i+1)
+		}
+		return paths, nil
+	}
+	st, err := os.Stat(out)
+	isDir := err == nil && st.IsDir()
+	if n == 1 && !isDir && !strings.HasSuffix(out, string(os.PathSeparator)) {
+		return []string{out}, nil
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	for i := range paths {
+		paths[i] = filepath.Join(out, fmt.Sprintf("sentence-%04d.%s", i+1, f))
+	}
+	return paths, nil
+}
+
+func writeHeatmaps(out string, f align.Format, ms []align.Matrix, opt align.Options) error {
+	paths, err := heatmapPaths(out, len(ms), f)
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		err := alignWriteFile(paths[i], func(w io.Writer) error { return align.WriteHeatmap(w, f, m, opt.Heatmap) })
+		if err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// alignWriteFile writes a file atomically: into a temporary file in the
+// same directory, renamed over path once complete.
+func alignWriteFile(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriter(tmp)
+	if err = write(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

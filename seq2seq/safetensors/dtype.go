@@ -1,0 +1,87 @@
+package safetensors
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/x448/float16"
+)
+
+// DType is the element type of a stored tensor, named as in the header.
+type DType string
+
+// The element types this package reads and writes. Data is always handed
+// over as float32; F16 and BF16 are converted with round-to-nearest-even.
+const (
+	F32  DType = "F32"  // IEEE 754 binary32
+	F16  DType = "F16"  // IEEE 754 binary16
+	BF16 DType = "BF16" // bfloat16: the upper 16 bits of a binary32
+)
+
+// otherDTypes are the dtype names of the format that this package does not
+// convert; a file using them is reported as unsupported rather than corrupt.
+var otherDTypes = []string{"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "I32", "U32", "F64", "I64", "U64"}
+
+// Size returns the number of bytes of one element, or 0 for an unknown type.
+func (d DType) Size() int {
+	switch d {
+	case F32:
+		return 4
+	case F16, BF16:
+		return 2
+	}
+	return 0
+}
+
+// encode writes src to dst (len(dst) == len(src)*d.Size()) little-endian.
+func (d DType) encode(dst []byte, src []float32) {
+	switch d {
+	case F32:
+		for i, v := range src {
+			binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(v))
+		}
+	case F16:
+		for i, v := range src {
+			binary.LittleEndian.PutUint16(dst[2*i:], float16.Fromfloat32(v).Bits())
+		}
+	case BF16:
+		for i, v := range src {
+			binary.LittleEndian.PutUint16(dst[2*i:], toBF16(v))
+		}
+	}
+}
+
+// decode fills dst from the little-endian elements in src
+// (len(src) == len(dst)*d.Size()).
+func (d DType) decode(dst []float32, src []byte) {
+	switch d {
+	case F32:
+		for i := range dst {
+			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
+		}
+	case F16:
+		for i := range dst {
+			dst[i] = float16.Frombits(binary.LittleEndian.Uint16(src[2*i:])).Float32()
+		}
+	case BF16:
+		for i := range dst {
+			dst[i] = fromBF16(binary.LittleEndian.Uint16(src[2*i:]))
+		}
+	}
+}
+
+// toBF16 rounds v to bfloat16, to nearest with ties to even. NaNs stay NaN
+// (quiet, with their sign); overflow rounds to infinity as in IEEE 754.
+func toBF16(v float32) uint16 {
+	b := math.Float32bits(v)
+	if b&0x7fffffff > 0x7f800000 { // NaN
+		return uint16(b>>16) | 0x0040
+	}
+	b += 0x7fff + (b>>16)&1
+	return uint16(b >> 16)
+}
+
+// fromBF16 widens a bfloat16 to float32 exactly.
+func fromBF16(h uint16) float32 {
+	return math.Float32frombits(uint32(h) << 16)
+}

@@ -1,0 +1,194 @@
+package safetensors
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// metadataKey is the reserved header key of the string-to-string metadata.
+const metadataKey = "__metadata__"
+
+// Tensor is a named tensor with its values in row-major order:
+// len(Data) is the product of Shape (1 for an empty Shape, a scalar).
+type Tensor struct {
+	Name  string
+	Shape []int
+	Data  []float32
+	// DType is the type the tensor was stored with; Read sets it and Write
+	// ignores it.
+	DType DType
+}
+
+// numElements returns the product of shape, or an error for a negative
+// dimension or a product above limit.
+func numElements(shape []int, limit int64) (int64, error) {
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return 0, fmt.Errorf("negative dimension in shape %v", shape)
+		}
+		if d != 0 && n > limit/int64(d) {
+			return 0, fmt.Errorf("shape %v holds more than %d elements", shape, limit)
+		}
+		n *= int64(d)
+	}
+	return n, nil
+}
+
+// Write writes tensors and metadata to w in the safetensors format, every
+// tensor stored as dtype (F32, F16 or BF16). Tensors are laid out sorted by
+// name; names must be unique, non-empty and not "__metadata__". A nil or
+// empty metadata map writes no "__metadata__" entry.
+func Write(w io.Writer, tensors []Tensor, metadata map[string]string, dtype DType) error {
+	if dtype.Size() == 0 {
+		return fmt.Errorf("write safetensors: unsupported dtype %q (want F32, F16 or BF16)", dtype)
+	}
+	header, order, err := encodeHeader(tensors, metadata, dtype)
+	if err != nil {
+		return fmt.Errorf("write safetensors: %w", err)
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
+	bw.Write(n[:])
+	bw.Write(header)
+	const chunk = 1 << 14 // elements converted at a time
+	buf := make([]byte, chunk*dtype.Size())
+	for _, i := range order {
+		data := tensors[i].Data
+		for len(data) > 0 {
+			k := min(len(data), chunk)
+			b := buf[:k*dtype.Size()]
+			dtype.encode(b, data[:k])
+			if _, err := bw.Write(b); err != nil {
+				return fmt.Errorf("write safetensors: %w", err)
+			}
+			data = data[k:]
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write safetensors: %w", err)
+	}
+	return nil
+}
+
+// encodeHeader returns the padded JSON header and the order of tensors in
+// the data buffer.
+func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]byte, []int, error) {
+	order := make([]int, len(tensors))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(tensors[a].Name, tensors[b].Name) })
+
+	var h bytes.Buffer
+	enc := json.NewEncoder(&h)
+	enc.SetEscapeHTML(false)
+	str := func(s string) { // enc.Encode appends a newline: drop it
+		enc.Encode(s)
+		h.Truncate(h.Len() - 1)
+	}
+	h.WriteByte('{')
+	if len(metadata) > 0 {
+		keys := make([]string, 0, len(metadata))
+		for k := range metadata {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		str(metadataKey)
+		h.WriteString(":{")
+		for i, k := range keys {
+			if i > 0 {
+				h.WriteByte(',')
+			}
+			str(k)
+			h.WriteByte(':')
+			str(metadata[k])
+		}
+		h.WriteByte('}')
+	}
+	var offset int64
+	for j, i := range order {
+		t := &tensors[i]
+		switch {
+		case t.Name == "":
+			return nil, nil, errors.New("tensor with an empty name")
+		case t.Name == metadataKey:
+			return nil, nil, fmt.Errorf("tensor name %q is reserved", metadataKey)
+		case j > 0 && tensors[order[j-1]].Name == t.Name:
+			return nil, nil, fmt.Errorf("duplicate tensor name %q", t.Name)
+		}
+		n, err := numElements(t.Shape, 1<<62/int64(dtype.Size()))
+		if err != nil {
+			return nil, nil, fmt.Errorf("tensor %q: %w", t.Name, err)
+		}
+		if n != int64(len(t.Data)) {
+			return nil, nil, fmt.Errorf("tensor %q: shape %v needs %d values, have %d", t.Name, t.Shape, n, len(t.Data))
+		}
+		if h.Len() > 1 {
+			h.WriteByte(',')
+		}
+		str(t.Name)
+		fmt.Fprintf(&h, `:{"dtype":"%s","shape":[`, dtype)
+		for k, d := range t.Shape {
+			if k > 0 {
+				h.WriteByte(',')
+			}
+			fmt.Fprint(&h, d)
+		}
+		end := offset + n*int64(dtype.Size())
+		fmt.Fprintf(&h, `],"data_offsets":[%d,%d]}`, offset, end)
+		offset = end
+	}
+	h.WriteByte('}')
+	for h.Len()%8 != 0 {
+		h.WriteByte(' ')
+	}
+	return h.Bytes(), order, nil
+}
+
+// WriteFile writes tensors and metadata to path as Write does, atomically:
+// the bytes go to a temporary file in the same directory, which is synced
+// and then renamed over path, so a reader (or a crash) sees either the old
+// file or the complete new one.
+func WriteFile(path string, tensors []Tensor, metadata map[string]string, dtype DType) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // fails harmlessly after the rename
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := Write(f, tensors, metadata, dtype); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil { // persist the rename; best effort
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package translate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/attnmt/nmt/attention/align"
+	"github.com/attnmt/nmt/seq2seq"
+	"github.com/attnmt/nmt/seq2seq/search"
+)
+
+// Aligner exports the attention of a model as alignment matrices: of its
+// own best translation, or, given references, of those (forced
+// alignment). It implements align.Aligner.
+type Aligner struct {
+	Model  *Model
+	Search search.Options
+	// BatchSize is the number of sentences encoded together; 0 means 32.
+	BatchSize int
+}
+
+// Align returns one subword-level matrix per source line. With refs nil
+// the model translates each line and the matrix is that of its best
+// hypothesis; otherwise refs[i] is scored as the translation of srcs[i].
+// The source's and the output's </s> are the last column and row, marked
+// align.Special. Errors name the 1-based line.
+func (a *Aligner) Align(ctx context.Context, srcs, refs []string) ([]align.Matrix, error) {
+	if refs != nil && len(refs) != len(srcs) {
+		return nil, fmt.Errorf("align: %d source lines but %d references", len(srcs), len(refs))
+	}
+	bs := a.BatchSize
+	if bs <= 0 {
+		bs = 32
+	}
+	out := make([]align.Matrix, 0, len(srcs))
+	for start := 0; start < len(srcs); start += bs {
+		end := min(start+bs, len(srcs))
+		var batchRefs []string
+		if refs != nil {
+			batchRefs = refs[start:end]
+		}
+		ms, err := a.alignBatch(ctx, srcs[start:end], batchRefs, start)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
+func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int) ([]align.Matrix, error) {
+	ms := make([]align.Matrix, len(srcs))
+	ids := make([][]int, len(srcs))
+	for i, line := range srcs {
+		enc, err := a.Model.Src.Encode(line)
+		if err != nil {
+			return nil, fmt.Errorf("source line %d: %w", first+i+1, err)
+		}
+		ids[i] = enc.IDs
+		ms[i].Source = line
+		for k, id := range enc.IDs {
+			ms[i].SourceTokens = append(ms[i].SourceTokens, pieceText(a.Model.Src, id))
+			ms[i].SourceWords = append(ms[i].SourceWords, enc.Words[k])
+		}
+		ms[i].SourceTokens = append(ms[i].SourceTokens, "</s>")
+		ms[i].SourceWords = append(ms[i].SourceWords, align.Special)
+	}
+	var outIDs [][]int
+	var weights [][][]float32
+	if refs != nil {
+		outIDs = make([][]int, len(refs))
+		for i, line := range refs {
+			enc, err := a.Model.Tgt.Encode(line)
+			if err != nil {
+				return nil, fmt.Errorf("reference line %d: %w", first+i+1, err)
+			}
+			outIDs[i] = enc.IDs
+		}
+		forced, err := a.Model.File.Model.NewDecoder().Force(ctx, ids, outIDs)
+		if err != nil {
+			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
+		}
+		for _, f := range forced {
+			weights = append(weights, f.Attn)
+		}
+	} else {
+		opt := a.Search
+		opt.NoAttention = false
+		hyps, err := search.Search(ctx, a.Model.Decoder, ids, opt)
+		if err != nil {
+			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
+		}
+		for _, h := range hyps {
+			outIDs = append(outIDs, h[0].Tokens)
+			weights = append(weights, h[0].Attn)
+		}
+	}
+	for i := range ms {
+		if refs != nil {
+			ms[i].Target = refs[i]
+		} else {
+			ms[i].Target = a.Model.Tgt.Decode(outIDs[i])
+		}
+		word, inWord := -1, false
+		for _, id := range outIDs[i] {
+			text := pieceText(a.Model.Tgt, id)
+			raw := a.Model.Tgt.Decode([]int{id})
+			if r, _ := utf8.DecodeRuneInString(raw); id == seq2seq.UnkID || unicode.IsSpace(r) {
+				inWord = false
+			}
+			if !inWord && (strings.TrimSpace(raw) != "" || id == seq2seq.UnkID) {
+				word++
+				inWord = id != seq2seq.UnkID
+			}
+			ms[i].TargetTokens = append(ms[i].TargetTokens, text)
+			ms[i].TargetWords = append(ms[i].TargetWords, max(word, 0))
+		}
+		ms[i].TargetTokens = append(ms[i].TargetTokens, "</s>")
+		ms[i].TargetWords = append(ms[i].TargetWords, align.Special)
+		ms[i].Weights = weights[i]
+		if len(outIDs[i]) > 0 && word < 0 {
+			// Only whitespace was produced: no word to attach the tokens to.
+			for k := range outIDs[i] {
+				ms[i].TargetWords[k] = align.Special
+			}
+		}
+	}
+	return ms, nil
+}
+
+// pieceText is the readable text of one token: its decoded form without
+// the leading space that marks a word start.
+func pieceText(t interface{ Decode([]int) string }, id int) string {
+	if id == seq2seq.UnkID {
+		return "<unk>"
+	}
+	return strings.TrimSpace(t.Decode([]int{id}))
+}

@@ -1,0 +1,86 @@
+package translate
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// Errors about one input line, reported with its number.
+var (
+	// ErrInvalidUTF8 reports a line that is not valid UTF-8.
+	ErrInvalidUTF8 = errors.New("invalid UTF-8")
+	// ErrLineTooLong reports a line longer than Options.MaxLineBytes.
+	ErrLineTooLong = errors.New("line too long")
+	// ErrTooManyTokens reports a sentence of more than Options.MaxTokens tokens.
+	ErrTooManyTokens = errors.New("too many tokens")
+)
+
+// line is one input line. A line with err set is not translated.
+type line struct {
+	num  int // 1-based
+	text string
+	err  error
+}
+
+// lineReader splits a stream into lines ending in "\n" or "\r\n". Unlike
+// bufio.Scanner it goes on after a line that is too long, which it
+// discards, and it drops a UTF-8 byte order mark at the start.
+type lineReader struct {
+	r   *bufio.Reader
+	max int
+	num int
+	buf []byte
+}
+
+func newLineReader(r io.Reader, maxBytes int) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxBytes}
+}
+
+// next returns the next line, false at the end of the input, or an error
+// from the underlying reader.
+func (lr *lineReader) next() (line, bool, error) {
+	lr.buf = lr.buf[:0]
+	tooLong, got := false, false
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		got = got || len(chunk) > 0
+		if lr.num == 0 && len(lr.buf) == 0 && !tooLong {
+			chunk = bytes.TrimPrefix(chunk, []byte("\xef\xbb\xbf"))
+		}
+		if !tooLong {
+			if len(lr.buf)+len(chunk) > lr.max+2 { // room for "\r\n"
+				tooLong = true
+				lr.buf = lr.buf[:0]
+			} else {
+				lr.buf = append(lr.buf, chunk...)
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return line{}, false, fmt.Errorf("read line %d: %w", lr.num+1, err)
+		}
+		if !got {
+			return line{}, false, nil // io.EOF with nothing read
+		}
+		break
+	}
+	lr.num++
+	l := line{num: lr.num}
+	b := bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte("\n")), []byte("\r"))
+	switch {
+	case tooLong || len(b) > lr.max:
+		l.err = fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, lr.max)
+	case !utf8.Valid(b):
+		l.err = ErrInvalidUTF8
+		l.text = string(b)
+	default:
+		l.text = string(b)
+	}
+	return l, true, nil
+}

@@ -1,0 +1,206 @@
+// Package translate translates text with a search.Decoder: single
+// sentences, batches of token ids, and streams of lines of any size.
+//
+// A Translator reads lines, tokenizes them, and translates them in chunks
+// (Options.ChunkSize lines): within a chunk the sentences are sorted by
+// length and cut into batches that Options.Workers goroutines decode in
+// parallel, and the chunk's translations are written in input order as soon
+// as it is done, while the next chunk is being read. At most two chunks are
+// held at a time, so memory does not grow with the input.
+//
+// Every input line gives exactly one output line, in the same order. An
+// empty (or all-space) line gives an empty line without running the model.
+// A line that is not valid UTF-8, is longer than Options.MaxLineBytes, or has
+// more than Options.MaxTokens tokens is reported as "line N: ..." on
+// Options.Errors and gives an empty line (in JSONL, a record with an "error"
+// field). Nothing is skipped or merged.
+//
+// Output tokens <unk> are replaced, unless Options.NoUnkReplace is set, by
+// the source word (a whitespace-separated field of the input line) of the
+// source token that got the highest attention when the <unk> was produced.
+package translate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/attnmt/nmt/seq2seq/search"
+	"github.com/attnmt/nmt/tokenize"
+)
+
+// Tokenizer is what a Translator needs of a tokenizer; *tokenize.Tokenizer
+// implements it.
+type Tokenizer interface {
+	// Encode tokenizes text, without special tokens. Encoding.Words maps
+	// each token to the index of its field in strings.Fields(text).
+	Encode(text string) (tokenize.Encoding, error)
+	// Decode returns the text of ids, skipping special ids.
+	Decode(ids []int) string
+	// Piece returns the token with the given id as written in the vocabulary.
+	Piece(id int) string
+}
+
+// Options configure a Translator. Start from DefaultOptions.
+type Options struct {
+	// Search configures the search. Its NoAttention is set by the
+	// Translator: attention is kept when it is needed.
+	Search search.Options
+	// Workers is the number of batches decoded in parallel.
+	Workers int
+	// ChunkSize is the number of lines read, sorted and translated together.
+	ChunkSize int
+	// MaxTokens is the longest source sentence translated, in tokens.
+	MaxTokens int
+	// MaxLineBytes is the longest input line read, in bytes.
+	MaxLineBytes int
+	// NoUnkReplace keeps <unk> in the output instead of the source word it attended to.
+	NoUnkReplace bool
+	// Format is the output format of Stream and WriteLines.
+	Format Format
+	// Attention adds the attention matrix and the source tokens to JSONL records.
+	Attention bool
+	// Errors receives a "line N: ..." message for every line that cannot
+	// be translated; nil discards them.
+	Errors io.Writer
+	// Progress, if set, is called after each chunk is written.
+	Progress func(Stats)
+}
+
+// DefaultOptions returns the search's defaults (beam 5), one worker per
+// CPU, chunks of 1000 lines, sentences of at most 250 tokens, lines of at
+// most 1 MiB, <unk> replacement and text output.
+func DefaultOptions() Options {
+	return Options{
+		Search:       search.DefaultOptions(),
+		Workers:      runtime.GOMAXPROCS(0),
+		ChunkSize:    1000,
+		MaxTokens:    250,
+		MaxLineBytes: 1 << 20,
+	}
+}
+
+// Validate reports every invalid setting of o.
+func (o Options) Validate() error {
+	var errs []error
+	if err := o.Search.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	positive := func(name string, v int) {
+		if v < 1 {
+			errs = append(errs, fmt.Errorf("%s must be at least 1, got %d", name, v))
+		}
+	}
+	positive("workers", o.Workers)
+	positive("chunk size", o.ChunkSize)
+	positive("max tokens", o.MaxTokens)
+	positive("max line bytes", o.MaxLineBytes)
+	if o.Format != Text && o.Format != JSONL {
+		errs = append(errs, fmt.Errorf("unknown output format %d", int(o.Format)))
+	}
+	if o.Format == Text && o.Search.NBest > 1 {
+		errs = append(errs, fmt.Errorf("text output holds one translation per line: n-best %d needs JSONL", o.Search.NBest))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("translate options: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// Translator translates with one model. It is safe for concurrent use if
+// its decoder and tokenizers are.
+type Translator struct {
+	dec      search.Decoder
+	src, tgt Tokenizer
+	opt      Options
+}
+
+// New returns a Translator from source to target with the decoder dec,
+// which must be safe for concurrent use with distinct states.
+func New(dec search.Decoder, src, tgt Tokenizer, opt Options) (*Translator, error) {
+	if err := opt.Validate(); err != nil {
+		return nil, err
+	}
+	opt.Search.NoAttention = opt.NoUnkReplace && !opt.Attention
+	if opt.Errors == nil {
+		opt.Errors = io.Discard
+	}
+	return &Translator{dec: dec, src: src, tgt: tgt, opt: opt}, nil
+}
+
+// TranslateIDs translates tokenized sentences (ids without special tokens)
+// and returns the tokens of the best translation of each, in order. It is
+// what training needs for validation scores.
+func (t *Translator) TranslateIDs(ctx context.Context, src [][]int) ([][]int, error) {
+	opt := t.opt.Search
+	opt.NBest, opt.NoAttention = 1, true
+	hyps, err := t.searchAll(ctx, src, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]int, len(src))
+	for i, h := range hyps {
+		if len(h) > 0 {
+			out[i] = h[0].Tokens
+		}
+	}
+	return out, nil
+}
+
+// searchAll searches src in batches of similar lengths on the workers and
+// returns the hypotheses in input order.
+func (t *Translator) searchAll(ctx context.Context, src [][]int, opt search.Options) ([][]search.Hypothesis, error) {
+	order := byLength(len(src), func(i int) int { return len(src[i]) })
+	out := make([][]search.Hypothesis, len(src))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	batches := make(chan []int)
+	var wg sync.WaitGroup
+	for range t.opt.Workers {
+		wg.Go(func() {
+			for idx := range batches {
+				part := make([][]int, len(idx))
+				for j, i := range idx {
+					part[j] = src[i]
+				}
+				hyps, err := search.Search(ctx, t.dec, part, opt)
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				for j, i := range idx {
+					out[i] = hyps[j]
+				}
+			}
+		})
+	}
+feed:
+	for lo := 0; lo < len(order); lo += opt.BatchSize {
+		select {
+		case batches <- order[lo:min(lo+opt.BatchSize, len(order))]:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(batches)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// byLength returns 0..n-1 sorted by decreasing length: long batches first
+// keeps the workers evenly loaded.
+func byLength(n int, length func(int) int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return length(b) - length(a) })
+	return order
+}
