@@ -77,3 +77,24 @@ type modelState struct{ st *seq2seq.DecoderState }
 func (s modelState) Rows() int                      { return s.st.Rows() }
 func (s modelState) SrcLen() int                    { return s.st.SrcLen() }
 func (s modelState) Select(rows []int) search.State { return modelState{s.st.Select(rows)} }
+
+// BestIDs returns a function that translates id sequences with m and
+// search options opt, keeping the best hypothesis of each: what training
+// needs to score validation BLEU.
+func BestIDs(m *seq2seq.Model, opt search.Options) func(ctx context.Context, src [][]int) ([][]int, error) {
+	dec := SearchDecoder(m)
+	opt.NoAttention = true
+	return func(ctx context.Context, src [][]int) ([][]int, error) {
+		hyps, err := search.Search(ctx, dec, src, opt)
+		if err != nil {
+			return nil, err
+		}
+		out := make([][]int, len(hyps))
+		for i, h := range hyps {
+			if len(h) > 0 {
+				out[i] = h[0].Tokens
+			}
+		}
+		return out, nil
+	}
+}

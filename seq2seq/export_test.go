@@ -1,0 +1,7 @@
+package seq2seq
+
+// Hooks for the external tests and benchmarks of package seq2seq_test.
+var (
+	ReferenceConfig = referenceConfig
+	ReferenceBatch  = referenceBatch
+)

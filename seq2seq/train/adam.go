@@ -1,0 +1,105 @@
+package train
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/attnmt/nmt/seq2seq"
+)
+
+// Adam is the Adam optimizer (Kingma and Ba, 2015) with bias correction and
+// decoupled weight decay (AdamW), updating parameters in place as PyTorch's
+// torch.optim.AdamW does. Its state, the step count and the first and
+// second moments of every parameter, is exported for checkpoints.
+type Adam struct {
+	LR, Beta1, Beta2, Eps, WeightDecay float64
+
+	Steps int         // updates taken
+	M, V  [][]float32 // moments, one slice per parameter, as long as its Value
+}
+
+// NewAdam returns an optimizer for params with zero moments.
+func NewAdam(params []*seq2seq.Param, c OptimizerConfig) *Adam {
+	a := &Adam{LR: c.LR, Beta1: c.Beta1, Beta2: c.Beta2, Eps: c.Eps, WeightDecay: c.WeightDecay,
+		M: make([][]float32, len(params)), V: make([][]float32, len(params))}
+	for i, p := range params {
+		a.M[i] = make([]float32, len(p.Value))
+		a.V[i] = make([]float32, len(p.Value))
+	}
+	return a
+}
+
+// Step updates params from their gradients. params must be the slice the
+// optimizer was made for.
+func (a *Adam) Step(params []*seq2seq.Param) error {
+	if len(params) != len(a.M) {
+		return fmt.Errorf("adam: %d parameters, optimizer has %d", len(params), len(a.M))
+	}
+	a.Steps++
+	t := float64(a.Steps)
+	bc1 := 1 - math.Pow(a.Beta1, t)
+	bc2 := 1 - math.Pow(a.Beta2, t)
+	var (
+		b1, b2     = float32(a.Beta1), float32(a.Beta2)
+		c1, c2     = float32(1 - a.Beta1), float32(1 - a.Beta2)
+		stepSize   = float32(a.LR / bc1)
+		invSqrtBC2 = float32(1 / math.Sqrt(bc2))
+		eps        = float32(a.Eps)
+		decay      = float32(1 - a.LR*a.WeightDecay)
+	)
+	for i, p := range params {
+		m, v, w, g := a.M[i], a.V[i], p.Value, p.Grad
+		if len(m) != len(w) || len(g) != len(w) {
+			return fmt.Errorf("adam: parameter %s has %d values and %d gradients, optimizer has %d", p.Name, len(w), len(g), len(m))
+		}
+		g = g[:len(w)]
+		m = m[:len(w)]
+		v = v[:len(w)]
+		for j := range w {
+			gj := g[j]
+			mj := b1*m[j] + c1*gj
+			vj := b2*v[j] + c2*gj*gj
+			m[j], v[j] = mj, vj
+			w[j] = w[j]*decay - stepSize*mj/(sqrt32(vj)*invSqrtBC2+eps)
+		}
+	}
+	return nil
+}
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// GradNorm returns the L2 norm of all gradients of params together.
+func GradNorm(params []*seq2seq.Param) float64 {
+	var sum float64
+	for _, p := range params {
+		for _, g := range p.Grad {
+			sum += float64(g) * float64(g)
+		}
+	}
+	return math.Sqrt(sum)
+}
+
+// ScaleGrads multiplies all gradients of params by s.
+func ScaleGrads(params []*seq2seq.Param, s float32) {
+	for _, p := range params {
+		for j := range p.Grad {
+			p.Grad[j] *= s
+		}
+	}
+}
+
+// ClipGradNorm scales the gradients of params by scale and then, if their
+// global L2 norm exceeds maxNorm > 0, by maxNorm/(norm+1e-6) as PyTorch's
+// clip_grad_norm_ does. It returns the norm after the first scaling and
+// before clipping. A non-finite norm leaves the gradients unclipped.
+func ClipGradNorm(params []*seq2seq.Param, scale, maxNorm float64) float64 {
+	norm := GradNorm(params) * math.Abs(scale)
+	f := scale
+	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
+		f *= maxNorm / (norm + 1e-6)
+	}
+	if f != 1 {
+		ScaleGrads(params, float32(f))
+	}
+	return norm
+}

@@ -1,0 +1,99 @@
+package train
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeLines writes lines to dir/name and returns the path.
+func writeLines(t *testing.T, dir, name string, lines []string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func tinyCorpus(t *testing.T) Config {
+	dir := t.TempDir()
+	src := []string{"ein hund läuft", "eine katze schläft", "ein mann fährt rad", "zwei hunde laufen", "ein kind spielt"}
+	tgt := []string{"a dog runs", "a cat sleeps", "a man rides a bike", "two dogs run", "a child plays"}
+	c := DefaultConfig()
+	c.Data = DataConfig{
+		TrainSrc: writeLines(t, dir, "train.de", src), TrainTgt: writeLines(t, dir, "train.en", tgt),
+		ValidSrc: writeLines(t, dir, "valid.de", src[:2]), ValidTgt: writeLines(t, dir, "valid.en", tgt[:2]),
+		MaxLen: 8,
+	}
+	c.Tokenizer = TokenizerConfig{VocabSize: 300, MinFrequency: 2}
+	return c
+}
+
+func TestPrepare(t *testing.T) {
+	for _, joint := range []bool{false, true} {
+		c := tinyCorpus(t)
+		c.Tokenizer.Joint = joint
+		d, err := Prepare(context.Background(), c, nil, nil, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (d.SrcTokenizer == d.TgtTokenizer) != joint {
+			t.Errorf("joint=%v: shared tokenizer %v", joint, d.SrcTokenizer == d.TgtTokenizer)
+		}
+		// Lengths are counted in subword tokens after the filter.
+		for _, e := range d.Train {
+			if len(e.Src) > 8 || len(e.Tgt) > 8 || len(e.Src) == 0 {
+				t.Errorf("example %d passes the filter with lengths %d, %d", e.Index, len(e.Src), len(e.Tgt))
+			}
+		}
+		if len(d.Valid) != 2 || d.ValidRefs[1] != "a cat sleeps" {
+			t.Fatalf("valid %d, refs %q", len(d.Valid), d.ValidRefs)
+		}
+		if got := d.TgtTokenizer.Decode(d.Valid[0].Tgt); got != "a dog runs" {
+			t.Errorf("round trip of the first reference: %q", got)
+		}
+		// Given tokenizers are used as they are.
+		again, err := Prepare(context.Background(), c, d.SrcTokenizer, d.TgtTokenizer, quietLog())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.SrcTokenizer != d.SrcTokenizer {
+			t.Error("Prepare replaced given tokenizers")
+		}
+	}
+}
+
+func TestPrepareErrors(t *testing.T) {
+	c := tinyCorpus(t)
+	c.Data.TrainTgt = writeLines(t, t.TempDir(), "short.en", []string{"only one line"})
+	_, err := Prepare(context.Background(), c, nil, nil, quietLog())
+	if err == nil || !strings.Contains(err.Error(), "line count mismatch") {
+		t.Errorf("mismatched files: %v", err)
+	}
+	c = tinyCorpus(t)
+	c.Data.MaxLen = 1
+	c.Data.MinLen = 1
+	if _, err := Prepare(context.Background(), c, nil, nil, quietLog()); err == nil || !strings.Contains(err.Error(), "length filter") {
+		t.Errorf("everything filtered: %v", err)
+	}
+	c = tinyCorpus(t)
+	c.Data.ValidSrc = filepath.Join(t.TempDir(), "missing")
+	if _, err := Prepare(context.Background(), c, nil, nil, quietLog()); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+func TestMulti30kFiles(t *testing.T) {
+	c := DefaultConfig().Data
+	c.Multi30k = "/data"
+	train, valid, err := c.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train != [2]string{"/data/train.de.gz", "/data/train.en.gz"} || valid != [2]string{"/data/val.de.gz", "/data/val.en.gz"} {
+		t.Errorf("files %v %v", train, valid)
+	}
+}
