@@ -8,9 +8,11 @@ import (
 type gemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
 // splitGemm runs a large product as independent blocks of C on
-// GOMAXPROCS goroutines, each calling the single-threaded gemm: by rows
-// of C when it has enough of them, by columns otherwise. Small products
-// run on the calling goroutine.
+// GOMAXPROCS goroutines, each calling the single-threaded gemm. Every
+// block packs its share of one operand and all of the other, so the
+// split goes along the longer side of C: by rows when m > n (each block
+// packs all of B, k x n), by columns otherwise (each packs all of A,
+// m x k). Small products run on the calling goroutine.
 func splitGemm(gemm gemmFunc, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	const minFlops = 1 << 21 // below ~2 MFLOP a second thread does not pay
 	parts := runtime.GOMAXPROCS(0)
@@ -19,7 +21,7 @@ func splitGemm(gemm gemmFunc, transA, transB bool, m, n, k int, alpha float32, a
 		return
 	}
 	var wg sync.WaitGroup
-	if m >= 32*parts {
+	if m > n && m >= 16*parts {
 		chunk := (m + parts - 1) / parts
 		for i0 := 0; i0 < m; i0 += chunk {
 			rows := min(chunk, m-i0)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 )
 
@@ -52,18 +53,38 @@ func (a *Adam) Step(params []*seq2seq.Param) error {
 		if len(m) != len(w) || len(g) != len(w) {
 			return fmt.Errorf("adam: parameter %s has %d values and %d gradients, optimizer has %d", p.Name, len(w), len(g), len(m))
 		}
-		g = g[:len(w)]
-		m = m[:len(w)]
-		v = v[:len(w)]
-		for j := range w {
-			gj := g[j]
-			mj := b1*m[j] + c1*gj
-			vj := b2*v[j] + c2*gj*gj
-			m[j], v[j] = mj, vj
-			w[j] = w[j]*decay - stepSize*mj/(sqrt32(vj)*invSqrtBC2+eps)
-		}
+		forChunks(len(w), func(lo, hi int) {
+			w, g, m, v := w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
+			for j := range w {
+				gj := g[j]
+				mj := b1*m[j] + c1*gj
+				vj := b2*v[j] + c2*gj*gj
+				m[j], v[j] = mj, vj
+				w[j] = w[j]*decay - stepSize*mj/(sqrt32(vj)*invSqrtBC2+eps)
+			}
+		})
 	}
 	return nil
+}
+
+// chunkSize is the unit of work that forChunks hands to goroutines. It is
+// fixed, not derived from the number of CPUs, so that sums computed per
+// chunk (GradNorm) are the same on every machine.
+const chunkSize = 1 << 16
+
+// forChunks calls fn on consecutive ranges of at most chunkSize covering
+// [0, n), spread over GOMAXPROCS goroutines.
+func forChunks(n int, fn func(lo, hi int)) {
+	chunks := (n + chunkSize - 1) / chunkSize
+	if chunks <= 1 {
+		fn(0, n)
+		return
+	}
+	linalg.Parallel(chunks, chunkSize, func(first, last int) {
+		for c := first; c < last; c++ {
+			fn(c*chunkSize, min((c+1)*chunkSize, n))
+		}
+	})
 }
 
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
@@ -72,8 +93,19 @@ func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 func GradNorm(params []*seq2seq.Param) float64 {
 	var sum float64
 	for _, p := range params {
-		for _, g := range p.Grad {
-			sum += float64(g) * float64(g)
+		if len(p.Grad) == 0 {
+			continue
+		}
+		partial := make([]float64, (len(p.Grad)+chunkSize-1)/chunkSize)
+		forChunks(len(p.Grad), func(lo, hi int) {
+			var s float64
+			for _, g := range p.Grad[lo:hi] {
+				s += float64(g) * float64(g)
+			}
+			partial[lo/chunkSize] = s
+		})
+		for _, s := range partial {
+			sum += s
 		}
 	}
 	return math.Sqrt(sum)
@@ -82,9 +114,12 @@ func GradNorm(params []*seq2seq.Param) float64 {
 // ScaleGrads multiplies all gradients of params by s.
 func ScaleGrads(params []*seq2seq.Param, s float32) {
 	for _, p := range params {
-		for j := range p.Grad {
-			p.Grad[j] *= s
-		}
+		forChunks(len(p.Grad), func(lo, hi int) {
+			g := p.Grad[lo:hi]
+			for j := range g {
+				g[j] *= s
+			}
+		})
 	}
 }
 
