@@ -2,7 +2,6 @@ package attention
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/attnmt/nmt/attention/linalg"
 )
@@ -103,15 +102,9 @@ func (s *Additive) Score(q, keys []float32, S, B int, lens []int, e, saved []flo
 		for b := lo; b < hi; b++ {
 			qb := qp[b*A : b*A+A]
 			for p := range lens[b] {
-				k := keys[(p*B+b)*A : (p*B+b)*A+A]
 				t := act[(b*S+p)*A : (b*S+p)*A+A]
-				var sum float32
-				for i := range t {
-					x := linalg.Tanh(k[i] + qb[i])
-					t[i] = x
-					sum += x * v[i]
-				}
-				e[b*S+p] = sum
+				linalg.AddTanh(t, keys[(p*B+b)*A:(p*B+b)*A+A], qb)
+				e[b*S+p] = linalg.Dot(t, v)
 			}
 		}
 	})
@@ -123,9 +116,13 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 	act := saved[B*A:]
 	dqp := make([]float32, B*A)
 	v := s.V.Value
-	var mu sync.Mutex
+	// Each range of rows sums its share of dv separately; the shares are
+	// added in row order afterwards, so the result does not depend on
+	// which goroutine finishes first.
+	dvParts := make([][]float32, B)
 	linalg.Parallel(B, S*A, func(lo, hi int) {
 		dv := make([]float32, A)
+		dvParts[lo] = dv
 		for b := lo; b < hi; b++ {
 			dqb := dqp[b*A : b*A+A]
 			for p := range lens[b] {
@@ -135,18 +132,20 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 				}
 				t := act[(b*S+p)*A : (b*S+p)*A+A]
 				dk := dkeys[(p*B+b)*A : (p*B+b)*A+A]
+				linalg.Axpy(g, t, dv)
 				for i, x := range t {
-					dv[i] += g * x
 					d := g * v[i] * (1 - x*x)
 					dk[i] += d
 					dqb[i] += d
 				}
 			}
 		}
-		mu.Lock()
-		axpy(1, dv, s.V.Grad)
-		mu.Unlock()
 	})
+	for _, dv := range dvParts {
+		if dv != nil {
+			axpy(1, dv, s.V.Grad)
+		}
+	}
 	linalg.Gemm(false, false, B, s.q, A, 1, dqp, A, s.Wq.Value, s.q, 1, dq, s.q) // [B, Q]
 	linalg.Gemm(true, false, A, s.q, B, 1, dqp, A, q, s.q, 1, s.Wq.Grad, s.q)    // [A, Q]
 }
@@ -250,26 +249,7 @@ func dotScoresBackward(q, keys []float32, k, S, B int, lens []int, de, dq, dkeys
 	}
 }
 
-func dot(x, y []float32) float32 {
-	y = y[:len(x)]
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i] * y[i]
-		s1 += x[i+1] * y[i+1]
-		s2 += x[i+2] * y[i+2]
-		s3 += x[i+3] * y[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i] * y[i]
-	}
-	return s0 + s1 + s2 + s3
-}
+func dot(x, y []float32) float32 { return linalg.Dot(x, y) }
 
 // axpy adds alpha*x to y.
-func axpy(alpha float32, x, y []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += alpha * v
-	}
-}
+func axpy(alpha float32, x, y []float32) { linalg.Axpy(alpha, x, y) }

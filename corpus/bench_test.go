@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attnmt/nmt/corpus/internal/shared"
+	"github.com/attnmt/nmt/corpus/corpustest"
 )
 
 func BenchmarkPlan(b *testing.B) {
@@ -83,7 +83,7 @@ func BenchmarkParallelReader(b *testing.B) {
 // BenchmarkMulti30kTrain reads the real training pair (skipped when
 // ../shared is absent).
 func BenchmarkMulti30kTrain(b *testing.B) {
-	dir := shared.Dir(b, "data", "multi30k")
+	dir := corpustest.SharedDir(b, "data", "multi30k")
 	b.ReportAllocs()
 	for b.Loop() {
 		countPairs(b, filepath.Join(dir, "train.de.gz"), filepath.Join(dir, "train.en.gz"))

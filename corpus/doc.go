@@ -28,13 +28,25 @@
 // pair, or is replaced by U+FFFD; skipped and replaced lines are counted.
 //
 // A LineReader streams a single file (for example a file to translate), and
-// ReadParallel and ReadTSV load a small corpus into a []Pair.
+// ReadParallel and ReadTSV load a small corpus into a []Pair. A LineReader
+// with ReportLineErrors set does not stop at a line that is too long or not
+// valid UTF-8: it returns that line with its *LineError in LineErr and goes
+// on.
+//
+// # Writing
+//
+// A PairWriter writes pairs to two aligned files or one TSV file (gzip when
+// a name ends in ".gz"), atomically and together: Commit syncs every file
+// before renaming any, so a reader sees all old files or all new ones (see
+// package corpus/atomicfile, which the other writers of the project use).
 //
 // # Filtering
 //
 // A Filter drops pairs by minimum and maximum length and by length ratio,
 // counting the drops per reason in a Stats. Lengths are whitespace-separated
-// words for a Pair and ids for an Example.
+// words for a Pair and ids for an Example. Filter.Copy streams the kept
+// pairs of a reader to a PairWriter; Filter.CopyShuffled writes them in a
+// seeded random order.
 //
 // # Shuffling and batching
 //
@@ -52,6 +64,7 @@
 // B (rows, sentences in the batch), S (padded source length) and
 // T (padded target length): Src is [B, S] and Tgt is [B, T].
 //
-// Known data sets live in sub-packages (corpus/multi30k) and verified
-// downloads in corpus/fetch.
+// Known data sets live in sub-packages (corpus/multi30k), verified
+// downloads in corpus/fetch, and a helper for tests that use the project's
+// shared data directory in corpus/corpustest.
 package corpus

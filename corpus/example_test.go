@@ -79,3 +79,24 @@ func ExampleBatcher() {
 	//   src [11 12 13 2] tgt [21 22]
 	//   src mask [1 1 1 1]
 }
+
+// ExampleLineReader_reportLineErrors reads past bad lines, reporting each.
+func ExampleLineReader_reportLineErrors() {
+	r := corpus.NewLineReader(strings.NewReader("Guten Tag\nviel zu lange Zeile\n\xffoops\nTschüss\n"), "in.txt")
+	r.MaxLineBytes = 12
+	r.ReportLineErrors = true
+	for r.Next() {
+		if err := r.LineErr(); err != nil {
+			fmt.Println("skip:", err)
+			continue
+		}
+		fmt.Printf("%d: %s\n", r.Line(), r.Text())
+	}
+	fmt.Println("err:", r.Err())
+	// Output:
+	// 1: Guten Tag
+	// skip: in.txt:2: line too long (more than 12 bytes)
+	// skip: in.txt:3: invalid UTF-8
+	// 4: Tschüss
+	// err: <nil>
+}

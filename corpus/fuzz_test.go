@@ -55,6 +55,30 @@ func FuzzLineReader(f *testing.F) {
 				t.Fatalf("line %d = %q, want %q", i+1, got[i], want[i])
 			}
 		}
+
+		// With ReportLineErrors and a small limit, every line comes back,
+		// long ones with ErrLineTooLong and invalid ones as they are.
+		r = NewLineReader(bytes.NewReader(in), "f")
+		r.MaxLineBytes, r.ReportLineErrors = 8, true
+		n := 0
+		for ; r.Next(); n++ {
+			w := want[n]
+			switch err := r.LineErr(); {
+			case len(w) > 8:
+				if !errors.Is(err, ErrLineTooLong) || r.Text() != "" {
+					t.Fatalf("line %d (%d bytes): %q, %v; want ErrLineTooLong", n+1, len(w), r.Text(), err)
+				}
+			case !utf8.ValidString(w):
+				if !errors.Is(err, ErrInvalidUTF8) || r.Text() != w {
+					t.Fatalf("line %d: %q, %v; want %q with ErrInvalidUTF8", n+1, r.Text(), err, w)
+				}
+			case err != nil || r.Text() != w || r.Line() != n+1:
+				t.Fatalf("line %d: %q, %v at %d; want %q", n+1, r.Text(), err, r.Line(), w)
+			}
+		}
+		if n != len(want) || r.Err() != nil {
+			t.Fatalf("report mode: %d lines, %v; want %d", n, r.Err(), len(want))
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -50,24 +51,73 @@ func ParseUTF8Policy(s string) (UTF8Policy, error) {
 	return 0, errors.New(`invalid UTF-8 policy "` + s + `": want error, skip or replace`)
 }
 
+// utf8Check applies a UTF8Policy to lines or pairs and counts what it did:
+// the one place both readers decide what to do with invalid UTF-8.
+type utf8Check struct {
+	skipped, replaced int
+}
+
+// apply checks the sides of one line or pair (one text, or two). It
+// returns keep=true when they are to be used, repairing them in place under
+// UTF8Replace; otherwise bad is -1 for a line or pair that UTF8Skip drops,
+// or the index of the first invalid text under UTF8Error.
+func (c *utf8Check) apply(p UTF8Policy, texts []string) (keep bool, bad int) {
+	bad = -1
+	for i, t := range texts {
+		if !utf8.ValidString(t) {
+			bad = i
+			break
+		}
+	}
+	if bad < 0 {
+		return true, -1
+	}
+	switch p {
+	case UTF8Skip:
+		c.skipped++
+		return false, -1
+	case UTF8Replace:
+		c.replaced++
+		for i, t := range texts {
+			texts[i] = strings.ToValidUTF8(t, "\uFFFD")
+		}
+		return true, -1
+	}
+	return false, bad
+}
+
 // LineReader streams the lines of one plain or gzip file, without their
-// line endings, with 1-based line numbers. Set its exported fields before
-// the first call to Next.
+// line endings ("\n" or "\r\n"), with 1-based line numbers; a UTF-8 byte
+// order mark at the start of the file is dropped. Set its exported fields
+// before the first call to Next.
+//
+// By default a line that is too long, or not valid UTF-8 under UTF8Error,
+// stops the reader with a *LineError that Err returns. With
+// ReportLineErrors set, such a line is returned like any other, with its
+// error in LineErr, and reading carries on with the next line.
 type LineReader struct {
 	// InvalidUTF8 says what to do with lines that are not valid UTF-8.
 	InvalidUTF8 UTF8Policy
 	// MaxLineBytes is the longest accepted line; 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
+	// ReportLineErrors makes Next return a line that is longer than
+	// MaxLineBytes (with Text "": its bytes are discarded) or, under
+	// UTF8Error, not valid UTF-8 (with Text holding its bytes unchanged),
+	// with a *LineError for it in LineErr, and go on with the next line
+	// instead of stopping. Err then only reports read errors.
+	ReportLineErrors bool
 
-	name     string
-	in       io.Reader
-	closer   io.Closer
-	sc       *bufio.Scanner
-	line     int
-	text     string
-	err      error
-	skipped  int
-	replaced int
+	name    string
+	in      io.Reader
+	closer  io.Closer
+	br      *bufio.Reader
+	max     int
+	buf     []byte
+	line    int
+	text    string
+	lineErr error
+	err     error
+	utf8    utf8Check
 }
 
 // OpenLines opens a plain or gzip file for reading line by line.
@@ -90,51 +140,88 @@ func NewLineReader(r io.Reader, name string) *LineReader {
 // Next advances to the next line and reports whether there is one. It
 // returns false at the end of the input or on an error, which Err returns.
 func (r *LineReader) Next() bool {
+	r.text, r.lineErr = "", nil
 	for {
-		text, ok := r.nextRaw()
+		text, tooLong, ok := r.nextRaw()
 		if !ok {
 			return false
 		}
-		if utf8.ValidString(text) {
-			r.text = text
+		if tooLong {
+			return r.lineError(r.tooLong(), "")
+		}
+		texts := [1]string{text}
+		keep, bad := r.utf8.apply(r.InvalidUTF8, texts[:])
+		if keep {
+			r.text = texts[0]
 			return true
 		}
-		switch r.InvalidUTF8 {
-		case UTF8Skip:
-			r.skipped++
-		case UTF8Replace:
-			r.replaced++
-			r.text = strings.ToValidUTF8(text, "\uFFFD")
-			return true
-		default:
-			r.err = &LineError{File: r.name, Line: r.line, Err: ErrInvalidUTF8}
-			return false
+		if bad >= 0 {
+			return r.lineError(ErrInvalidUTF8, text)
 		}
 	}
 }
 
-// nextRaw reads the next line without checking its encoding.
-func (r *LineReader) nextRaw() (string, bool) {
+// lineError handles a bad current line: it stops the reader, or with
+// ReportLineErrors returns the line with its error.
+func (r *LineReader) lineError(err error, text string) bool {
+	le := &LineError{File: r.name, Line: r.line, Err: err}
+	if !r.ReportLineErrors {
+		r.err = le
+		return false
+	}
+	r.text, r.lineErr = text, le
+	return true
+}
+
+// tooLong returns the error for a line over the limit, naming the limit.
+func (r *LineReader) tooLong() error {
+	return fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, r.max)
+}
+
+// nextRaw reads the next line without checking its encoding. A line longer
+// than the limit is read to its end, discarded and reported as tooLong.
+func (r *LineReader) nextRaw() (text string, tooLong, ok bool) {
 	if r.err != nil {
-		return "", false
+		return "", false, false
 	}
-	if r.sc == nil && !r.start() {
-		return "", false
+	if r.br == nil && !r.start() {
+		return "", false, false
 	}
-	if !r.sc.Scan() {
-		switch err := r.sc.Err(); {
-		case errors.Is(err, bufio.ErrTooLong):
-			r.err = &LineError{File: r.name, Line: r.line + 1, Err: ErrLineTooLong}
-		case err != nil:
-			r.err = &LineError{File: r.name, Line: r.line + 1, Err: err}
+	r.buf = r.buf[:0]
+	got := false
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		got = got || len(chunk) > 0
+		if !tooLong {
+			// The buffer holds the line and its "\r\n".
+			if len(r.buf)+len(chunk) > r.max+2 {
+				tooLong, r.buf = true, r.buf[:0]
+			} else {
+				r.buf = append(r.buf, chunk...)
+			}
 		}
-		return "", false
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			r.err = &LineError{File: r.name, Line: r.line + 1, Err: err}
+			return "", false, false
+		}
+		if !got {
+			return "", false, false // the end, with nothing read
+		}
+		break
 	}
 	r.line++
-	return string(r.sc.Bytes()), true
+	b := bytes.TrimSuffix(r.buf, []byte("\n"))
+	b = bytes.TrimSuffix(b, []byte("\r"))
+	if tooLong || len(b) > r.max {
+		return "", true, true
+	}
+	return string(b), false, true
 }
 
-// start sets up decompression and the line scanner.
+// start sets up decompression and the line limit.
 func (r *LineReader) start() bool {
 	in, err := decompress(r.in)
 	if err == nil {
@@ -144,13 +231,11 @@ func (r *LineReader) start() bool {
 		r.err = &LineError{File: r.name, Line: 1, Err: err}
 		return false
 	}
-	max := r.MaxLineBytes
-	if max <= 0 {
-		max = DefaultMaxLineBytes
+	r.max = r.MaxLineBytes
+	if r.max <= 0 {
+		r.max = DefaultMaxLineBytes
 	}
-	r.sc = bufio.NewScanner(in)
-	// The buffer holds the line and its "\r\n".
-	r.sc.Buffer(make([]byte, 0, min(64<<10, max+2)), max+2)
+	r.br = in
 	return true
 }
 
@@ -178,11 +263,15 @@ func (r *LineReader) Name() string { return r.name }
 // Err returns the error that stopped Next, or nil at the end of the input.
 func (r *LineReader) Err() error { return r.err }
 
+// LineErr returns the *LineError of the current line when ReportLineErrors
+// is set and the line is too long or not valid UTF-8, and nil otherwise.
+func (r *LineReader) LineErr() error { return r.lineErr }
+
 // Skipped returns the number of lines dropped for invalid UTF-8.
-func (r *LineReader) Skipped() int { return r.skipped }
+func (r *LineReader) Skipped() int { return r.utf8.skipped }
 
 // Replaced returns the number of lines whose invalid UTF-8 was replaced.
-func (r *LineReader) Replaced() int { return r.replaced }
+func (r *LineReader) Replaced() int { return r.utf8.replaced }
 
 // Close closes the file opened by OpenLines; it does nothing for a reader
 // made by NewLineReader.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // Pair is one sentence pair of a parallel corpus.
@@ -25,8 +24,7 @@ type PairReader struct {
 	src, tgt *LineReader // tgt is nil for a TSV file
 	pair     Pair
 	err      error
-	skipped  int
-	replaced int
+	utf8     utf8Check
 }
 
 // OpenParallel opens two aligned files, plain or gzip, where line i of tgt
@@ -73,23 +71,18 @@ func (r *PairReader) Next() bool {
 		if !ok {
 			return false
 		}
-		bad := r.src.name
-		if r.tgt != nil && utf8.ValidString(src) {
-			bad = r.tgt.name
-		}
-		if utf8.ValidString(src) && utf8.ValidString(tgt) {
-			r.pair = Pair{Src: src, Tgt: tgt, Line: r.src.line}
+		texts := [2]string{src, tgt}
+		keep, bad := r.utf8.apply(r.InvalidUTF8, texts[:])
+		if keep {
+			r.pair = Pair{Src: texts[0], Tgt: texts[1], Line: r.src.line}
 			return true
 		}
-		switch r.InvalidUTF8 {
-		case UTF8Skip:
-			r.skipped++
-		case UTF8Replace:
-			r.replaced++
-			r.pair = Pair{Src: strings.ToValidUTF8(src, "\uFFFD"), Tgt: strings.ToValidUTF8(tgt, "\uFFFD"), Line: r.src.line}
-			return true
-		default:
-			r.err = &LineError{File: bad, Line: r.src.line, Err: ErrInvalidUTF8}
+		if bad >= 0 {
+			name := r.src.name
+			if bad == 1 && r.tgt != nil {
+				name = r.tgt.name
+			}
+			r.err = &LineError{File: name, Line: r.src.line, Err: ErrInvalidUTF8}
 		}
 	}
 	return false
@@ -99,7 +92,11 @@ func (r *PairReader) Next() bool {
 func (r *PairReader) nextRaw() (src, tgt string, ok bool) {
 	r.src.MaxLineBytes = r.MaxLineBytes
 	if r.tgt == nil {
-		line, ok := r.src.nextRaw()
+		line, tooLong, ok := r.src.nextRaw()
+		if tooLong {
+			r.err = &LineError{File: r.src.name, Line: r.src.line, Err: r.src.tooLong()}
+			return "", "", false
+		}
 		if !ok {
 			r.err = r.src.err
 			return "", "", false
@@ -112,13 +109,17 @@ func (r *PairReader) nextRaw() (src, tgt string, ok bool) {
 		return src, tgt, true
 	}
 	r.tgt.MaxLineBytes = r.MaxLineBytes
-	src, okS := r.src.nextRaw()
-	tgt, okT := r.tgt.nextRaw()
+	src, longS, okS := r.src.nextRaw()
+	tgt, longT, okT := r.tgt.nextRaw()
 	switch {
 	case r.src.err != nil:
 		r.err = r.src.err
 	case r.tgt.err != nil:
 		r.err = r.tgt.err
+	case longS:
+		r.err = &LineError{File: r.src.name, Line: r.src.line, Err: r.src.tooLong()}
+	case longT:
+		r.err = &LineError{File: r.tgt.name, Line: r.tgt.line, Err: r.tgt.tooLong()}
 	case okS && !okT:
 		r.err = &MismatchError{Src: r.src.name, Tgt: r.tgt.name, Longer: r.src.name, Line: r.src.line}
 	case okT && !okS:
@@ -134,10 +135,10 @@ func (r *PairReader) Pair() Pair { return r.pair }
 func (r *PairReader) Err() error { return r.err }
 
 // Skipped returns the number of pairs dropped for invalid UTF-8.
-func (r *PairReader) Skipped() int { return r.skipped }
+func (r *PairReader) Skipped() int { return r.utf8.skipped }
 
 // Replaced returns the number of pairs whose invalid UTF-8 was replaced.
-func (r *PairReader) Replaced() int { return r.replaced }
+func (r *PairReader) Replaced() int { return r.utf8.replaced }
 
 // Close closes the files opened by OpenParallel or OpenTSV.
 func (r *PairReader) Close() error {

@@ -242,3 +242,86 @@ func TestBOMOnlyFileIsEmpty(t *testing.T) {
 		t.Errorf("read line %q from a file holding only a BOM", r.Text())
 	}
 }
+
+// TestLineLimit checks that MaxLineBytes counts the line without its
+// ending, exactly.
+func TestLineLimit(t *testing.T) {
+	tests := []struct {
+		in     string
+		tooBig bool
+	}{
+		{"abcd\n", false},
+		{"abcd\r\n", false},
+		{"abcd", false},
+		{"abcde\n", true},
+		{"abcde\r\n", true},
+		{"abcde", true},
+		{"abcd\r\r\n", true}, // only one "\r" belongs to the ending
+	}
+	for _, tt := range tests {
+		r := NewLineReader(strings.NewReader(tt.in), "f")
+		r.MaxLineBytes = 4
+		ok := r.Next()
+		if tooBig := errors.Is(r.Err(), ErrLineTooLong); ok == tt.tooBig || tooBig != tt.tooBig {
+			t.Errorf("%q: Next %v, Err %v; want too long %v", tt.in, ok, r.Err(), tt.tooBig)
+		}
+	}
+}
+
+// TestLineReaderReportLineErrors checks the mode that returns bad lines
+// with their errors and goes on.
+func TestLineReaderReportLineErrors(t *testing.T) {
+	long := strings.Repeat("x", 70<<10) // longer than the read buffer
+	type line struct {
+		text string
+		num  int
+		err  error // nil, ErrLineTooLong or ErrInvalidUTF8
+	}
+	tests := []struct {
+		name   string
+		in     string
+		policy UTF8Policy
+		max    int
+		want   []line
+	}{
+		{name: "too long in the middle", in: "a\nabcdef\nb\n", max: 4,
+			want: []line{{"a", 1, nil}, {"", 2, ErrLineTooLong}, {"b", 3, nil}}},
+		{name: "too long at the end without newline", in: "a\nabcdef", max: 4,
+			want: []line{{"a", 1, nil}, {"", 2, ErrLineTooLong}}},
+		{name: "longer than the buffer", in: "a\n" + long + "\r\nb", max: 1 << 10,
+			want: []line{{"a", 1, nil}, {"", 2, ErrLineTooLong}, {"b", 3, nil}}},
+		{name: "invalid utf8 kept with its error", in: "\xffa\nb\n",
+			want: []line{{"\xffa", 1, ErrInvalidUTF8}, {"b", 2, nil}}},
+		{name: "skip still skips", in: "\xffa\nb\n", policy: UTF8Skip,
+			want: []line{{"b", 2, nil}}},
+		{name: "replace still replaces", in: "\xffa\nabcdef\n", policy: UTF8Replace, max: 4,
+			want: []line{{"\ufffda", 1, nil}, {"", 2, ErrLineTooLong}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewLineReader(strings.NewReader(tt.in), "f")
+			r.InvalidUTF8, r.MaxLineBytes, r.ReportLineErrors = tt.policy, tt.max, true
+			var got []line
+			for r.Next() {
+				l := line{r.Text(), r.Line(), nil}
+				if err := r.LineErr(); err != nil {
+					if !isLineErr("f", r.Line(), nil)(err) {
+						t.Errorf("line %d: error %v is not a *LineError naming it", r.Line(), err)
+					}
+					for _, e := range []error{ErrLineTooLong, ErrInvalidUTF8} {
+						if errors.Is(err, e) {
+							l.err = e
+						}
+					}
+				}
+				got = append(got, l)
+			}
+			if err := r.Err(); err != nil {
+				t.Errorf("Err() = %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -5,12 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/attnmt/nmt/corpus/internal/shared"
+	"github.com/attnmt/nmt/corpus/corpustest"
 )
 
 // TestMulti30kFiles reads the real training files from ../shared.
 func TestMulti30kFiles(t *testing.T) {
-	dir := shared.Dir(t, "data", "multi30k")
+	dir := corpustest.SharedDir(t, "data", "multi30k")
 	r, err := OpenParallel(filepath.Join(dir, "train.de.gz"), filepath.Join(dir, "train.en.gz"))
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func TestMulti30kFiles(t *testing.T) {
 // TestMulti30kMismatch pairs files of different splits: the error must name
 // both and the first unmatched line.
 func TestMulti30kMismatch(t *testing.T) {
-	dir := shared.Dir(t, "data", "multi30k")
+	dir := corpustest.SharedDir(t, "data", "multi30k")
 	train, val := filepath.Join(dir, "train.de.gz"), filepath.Join(dir, "val.en.gz")
 	_, err := ReadParallel(train, val)
 	var me *MismatchError

@@ -71,3 +71,21 @@ func (f Filter) Copy(dst *PairWriter, src *PairReader) (Stats, error) {
 	}
 	return st, src.Err()
 }
+
+// CopyShuffled is Copy with the kept pairs written in a random order, the
+// same for the same seed and input (see Shuffle). It reads all of src into
+// memory first. It does not commit dst.
+func (f Filter) CopyShuffled(dst *PairWriter, src *PairReader, seed uint64) (Stats, error) {
+	pairs, err := ReadAll(src)
+	if err != nil {
+		return Stats{}, err
+	}
+	kept, st := f.Pairs(pairs)
+	Shuffle(kept, seed)
+	for _, p := range kept {
+		if err := dst.Write(p); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/attnmt/nmt/corpus/internal/atomicfile"
+	"github.com/attnmt/nmt/corpus/atomicfile"
 )
 
 // PairWriter writes sentence pairs to two aligned files or one TSV file,
@@ -41,16 +41,16 @@ func newSink(path string) (*sink, error) {
 	return s, nil
 }
 
-func (s *sink) commit() error {
+// flush writes out the buffer and the gzip trailer.
+func (s *sink) flush() error {
 	err := s.w.Flush()
 	if s.gz != nil {
 		err = errors.Join(err, s.gz.Close())
 	}
 	if err != nil {
-		s.f.Abort()
-		return err
+		return fmt.Errorf("write %s: %w", s.f.Name(), err)
 	}
-	return s.f.Commit()
+	return nil
 }
 
 // CreateParallel starts writing pairs to two aligned files.
@@ -102,13 +102,21 @@ func (w *PairWriter) Write(p Pair) error {
 // spaces in a TSV file.
 func (w *PairWriter) TabsReplaced() int { return w.tabs }
 
-// Commit completes the files and moves them into place.
+// Commit completes the files and moves them into place, all or none: every
+// file is flushed and synced to disk before any is renamed, and if one
+// cannot be, none replaces its destination (see atomicfile.CommitAll).
 func (w *PairWriter) Commit() error {
 	var err error
-	for _, s := range w.files {
-		err = errors.Join(err, s.commit())
+	files := make([]*atomicfile.File, len(w.files))
+	for i, s := range w.files {
+		err = errors.Join(err, s.flush())
+		files[i] = s.f
 	}
-	return err
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	return atomicfile.CommitAll(files...)
 }
 
 // Abort removes the unfinished files; it does nothing after Commit.

@@ -93,3 +93,43 @@ func TestPairWriterRejectsAndAborts(t *testing.T) {
 	}
 	p.Abort()
 }
+
+// TestPairWriterCommitAllOrNothing makes one side's rename fail (its
+// directory disappears before Commit): neither old file may be replaced.
+func TestPairWriterCommitAllOrNothing(t *testing.T) {
+	for _, failing := range []string{"src", "tgt"} {
+		t.Run(failing, func(t *testing.T) {
+			root := t.TempDir()
+			dirs := map[string]string{"src": filepath.Join(root, "src"), "tgt": filepath.Join(root, "tgt")}
+			paths := map[string]string{"src": filepath.Join(dirs["src"], "c.de"), "tgt": filepath.Join(dirs["tgt"], "c.en")}
+			for side, p := range paths {
+				os.Mkdir(dirs[side], 0o755)
+				if err := os.WriteFile(p, []byte("old "+side+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, err := CreateParallel(paths["src"], paths["tgt"])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(Pair{"neu", "new", 1}); err != nil {
+				t.Fatal(err)
+			}
+			os.RemoveAll(dirs[failing])
+			if err := w.Commit(); err == nil {
+				t.Fatal("Commit succeeded with a vanished directory")
+			}
+			for side, p := range paths {
+				if side == failing {
+					continue
+				}
+				if b, err := os.ReadFile(p); err != nil || string(b) != "old "+side+"\n" {
+					t.Errorf("%s holds %q, %v; want the old content", side, b, err)
+				}
+				if entries, _ := os.ReadDir(dirs[side]); len(entries) != 1 {
+					t.Errorf("%s directory holds %d files, want 1", side, len(entries))
+				}
+			}
+		})
+	}
+}

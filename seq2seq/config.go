@@ -3,14 +3,30 @@ package seq2seq
 import (
 	"errors"
 	"fmt"
+	"math"
+
+	"github.com/attnmt/nmt/tokenize"
 )
 
-// Special token ids shared with package tokenize.
+// Special token ids, those of package tokenize.
 const (
-	PadID = 0
-	UnkID = 1
-	BOSID = 2
-	EOSID = 3
+	PadID = tokenize.PadID // padding
+	UnkID = tokenize.UnkID // unknown token
+	BOSID = tokenize.BOSID // start of sentence
+	EOSID = tokenize.EOSID // end of sentence
+)
+
+// Limits of a valid Config. They bound what a model file can ask the
+// loader to allocate before its weights are checked, and lie far above
+// any model this package is meant to train: a vocabulary of 4M entries,
+// layers of 65536 units and 16 encoder layers.
+const (
+	// MaxVocab is the largest source or target vocabulary.
+	MaxVocab = 1 << 22
+	// MaxDim is the largest embedding, hidden, attention or output size.
+	MaxDim = 1 << 16
+	// MaxLayers is the largest number of encoder layers.
+	MaxLayers = 16
 )
 
 // Attention kinds accepted in Config.Attention.
@@ -61,27 +77,28 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate reports the first inconsistency in c.
+// Validate reports every inconsistency in c: sizes must be positive and
+// at most MaxVocab, MaxDim or MaxLayers, rates finite and in [0, 1).
 func (c Config) Validate() error {
 	var errs []error
-	positive := func(name string, v int) {
-		if v <= 0 {
-			errs = append(errs, fmt.Errorf("%s must be positive, got %d", name, v))
+	size := func(name string, v, limit int) {
+		if !(v > 0 && v <= limit) {
+			errs = append(errs, fmt.Errorf("%s must be in [1, %d], got %d", name, limit, v))
 		}
 	}
-	positive("src_vocab", c.SrcVocab)
-	positive("tgt_vocab", c.TgtVocab)
-	positive("embed", c.Embed)
-	positive("encoder_hidden", c.EncoderHidden)
-	positive("encoder_layers", c.EncoderLayers)
-	positive("decoder_hidden", c.DecoderHidden)
-	positive("output", c.Output)
+	size("src_vocab", c.SrcVocab, MaxVocab)
+	size("tgt_vocab", c.TgtVocab, MaxVocab)
+	size("embed", c.Embed, MaxDim)
+	size("encoder_hidden", c.EncoderHidden, MaxDim)
+	size("encoder_layers", c.EncoderLayers, MaxLayers)
+	size("decoder_hidden", c.DecoderHidden, MaxDim)
+	size("output", c.Output, MaxDim)
 	if c.SrcVocab > 0 && c.SrcVocab <= EOSID || c.TgtVocab > 0 && c.TgtVocab <= EOSID {
-		errs = append(errs, errors.New("vocabularies must hold more than the 4 special tokens"))
+		errs = append(errs, errors.New("vocabularies must hold at least the 4 special tokens"))
 	}
 	switch c.Attention {
 	case AttentionAdditive:
-		positive("attention_dim", c.AttentionDim)
+		size("attention_dim", c.AttentionDim, MaxDim)
 	case AttentionDot:
 		if c.DecoderHidden != 2*c.EncoderHidden {
 			errs = append(errs, fmt.Errorf("dot attention needs decoder_hidden (%d) = 2 x encoder_hidden (%d)", c.DecoderHidden, c.EncoderHidden))
@@ -96,11 +113,13 @@ func (c Config) Validate() error {
 	if c.ShareEmbeddings && c.SrcVocab != c.TgtVocab {
 		errs = append(errs, fmt.Errorf("share_embeddings needs a joint vocabulary, got src_vocab %d and tgt_vocab %d", c.SrcVocab, c.TgtVocab))
 	}
-	if c.Dropout < 0 || c.Dropout >= 1 {
-		errs = append(errs, fmt.Errorf("dropout must be in [0, 1), got %g", c.Dropout))
+	rate := func(name string, v float64) {
+		// The positive form rejects NaN; Inf is outside the range anyway.
+		if !(v >= 0 && v < 1) || math.IsInf(v, 0) {
+			errs = append(errs, fmt.Errorf("%s must be in [0, 1), got %g", name, v))
+		}
 	}
-	if c.LabelSmoothing < 0 || c.LabelSmoothing >= 1 {
-		errs = append(errs, fmt.Errorf("label_smoothing must be in [0, 1), got %g", c.LabelSmoothing))
-	}
+	rate("dropout", c.Dropout)
+	rate("label_smoothing", c.LabelSmoothing)
 	return errors.Join(errs...)
 }

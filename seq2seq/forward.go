@@ -3,7 +3,6 @@ package seq2seq
 import (
 	"math"
 	"math/rand/v2"
-	"sync"
 
 	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
@@ -123,9 +122,7 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand) *run {
 		copy(ru.s0[b*D:(b+1)*D], m.bridgeB.Value)
 	}
 	linalg.Gemm(false, true, B, D, 2*H, 1, ru.fin, 2*H, m.bridge.Value, 2*H, 1, ru.s0, D)
-	for i, v := range ru.s0 {
-		ru.s0[i] = linalg.Tanh(v)
-	}
+	linalg.TanhSlice(ru.s0)
 	_, _, K := m.att.Dims()
 	ru.keys = ar.takeDirty(S * B * K)
 	m.att.Project(ru.mem, S*B, ru.keys)
@@ -204,9 +201,7 @@ func (ru *run) outputLayer(row, n int) {
 		copy(o[r*O:(r+1)*O], m.outB.Value)
 	}
 	linalg.Gemm(false, true, n, O, C, 1, ru.cat[row*C:(row+n)*C], C, m.outW.Value, C, 1, o, O)
-	for i, v := range o {
-		o[i] = linalg.Tanh(v)
-	}
+	linalg.TanhSlice(o)
 }
 
 // lossOutput holds the vocabulary projection of the scored positions.
@@ -252,19 +247,19 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 
 	eps := float32(cfg.LabelSmoothing)
 	scale := float32(1) / float32(N)
-	var mu sync.Mutex
+	parts := make([]BatchLoss, N) // per range of rows, summed in row order below
 	linalg.Parallel(N, 3*V, func(first, last int) {
-		var part BatchLoss
+		part := &parts[first]
 		for i := first; i < last; i++ {
 			nll, smooth := crossEntropyRow(lo.logits[i*V:(i+1)*V], int(bt.tgtOut[lo.rows[i]]), eps, scale, grad)
 			part.NLL += nll
 			part.Loss += smooth
 		}
-		mu.Lock()
-		lo.loss.NLL += part.NLL
-		lo.loss.Loss += part.Loss
-		mu.Unlock()
 	})
+	for _, p := range parts {
+		lo.loss.NLL += p.NLL
+		lo.loss.Loss += p.Loss
+	}
 	lo.loss.Tokens = N
 	return lo
 }
@@ -275,18 +270,13 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 // gradient of the smoothed loss with respect to the logits.
 func crossEntropyRow(z []float32, y int, eps, scale float32, grad bool) (nll, smoothed float64) {
 	V := len(z)
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
-	}
+	mx := linalg.Max(z)
 	logitY := float64(z[y])
-	var sum, zsum float64
-	for j, v := range z {
+	var zsum float64
+	for _, v := range z {
 		zsum += float64(v)
-		e := linalg.Exp(v - mx)
-		z[j] = e
-		sum += float64(e)
 	}
+	sum := float64(linalg.ExpShiftSum(z, mx)) // z now holds exp(logit - max)
 	lse := float64(mx) + math.Log(sum)
 	nll = lse - logitY
 	meanLogp := zsum/float64(V) - lse

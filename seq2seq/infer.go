@@ -143,34 +143,27 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		copy(st.o[r*O:(r+1)*O], m.outB.Value)
 	}
 	linalg.Gemm(false, true, R, O, C, 1, cat, C, m.outW.Value, C, 1, st.o, O)
-	for i, v := range st.o {
-		st.o[i] = linalg.Tanh(v)
-	}
+	linalg.TanhSlice(st.o)
 	z := logp[:R*V]
 	for r := range R {
 		copy(z[r*V:(r+1)*V], m.projB.Value)
 	}
 	linalg.Gemm(false, true, R, V, O, 1, st.o, O, m.projW.Value, O, 1, z, V)
-	linalg.Parallel(R, 3*V, func(lo, hi int) {
+	scratch := ar.takeDirty(R * V)
+	linalg.Parallel(R, V, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			logSoftmax(z[r*V : (r+1)*V])
+			logSoftmax(z[r*V:(r+1)*V], scratch[r*V:(r+1)*V])
 		}
 	})
 	st.first = false
 	return nil
 }
 
-// logSoftmax replaces z by log softmax(z).
-func logSoftmax(z []float32) {
-	mx := z[0]
-	for _, v := range z[1:] {
-		mx = max(mx, v)
-	}
-	var sum float64
-	for _, v := range z {
-		sum += float64(linalg.Exp(v - mx))
-	}
-	lse := mx + float32(math.Log(sum))
+// logSoftmax replaces z by log softmax(z), using scratch (as long as z).
+func logSoftmax(z, scratch []float32) {
+	mx := linalg.Max(z)
+	copy(scratch, z)
+	lse := mx + float32(math.Log(float64(linalg.ExpShiftSum(scratch, mx))))
 	for i := range z {
 		z[i] -= lse
 	}

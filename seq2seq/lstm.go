@@ -46,18 +46,19 @@ func cellForward(gates []float32, cPrev []float32, bsz, hid int, c, tc, h []floa
 func cellForwardRows(gates []float32, cPrev []float32, lo, hi, hid int, c, tc, h []float32) {
 	for b := lo; b < hi; b++ {
 		gr := gates[b*4*hid : (b+1)*4*hid]
+		linalg.SigmoidSlice(gr[:2*hid]) // input and forget gates
+		linalg.TanhSlice(gr[2*hid : 3*hid])
+		linalg.SigmoidSlice(gr[3*hid:])
 		i, f, g, o := gr[:hid], gr[hid:2*hid], gr[2*hid:3*hid], gr[3*hid:]
 		cp := cPrev[b*hid : (b+1)*hid]
 		cr, tr, hr := c[b*hid:(b+1)*hid], tc[b*hid:(b+1)*hid], h[b*hid:(b+1)*hid]
 		for k := range hid {
-			iv := linalg.Sigmoid(i[k])
-			fv := linalg.Sigmoid(f[k])
-			gv := linalg.Tanh(g[k])
-			ov := linalg.Sigmoid(o[k])
-			i[k], f[k], g[k], o[k] = iv, fv, gv, ov
-			cv := fv*cp[k] + iv*gv
-			t := linalg.Tanh(cv)
-			cr[k], tr[k], hr[k] = cv, t, ov*t
+			cr[k] = f[k]*cp[k] + i[k]*g[k]
+		}
+		copy(tr, cr)
+		linalg.TanhSlice(tr)
+		for k := range hid {
+			hr[k] = o[k] * tr[k]
 		}
 	}
 }

@@ -107,6 +107,24 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 	if err := json.Unmarshal([]byte(meta[metaConfig]), &cfg); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("model config: %w", err)
+	}
+	// Check the weights against the configuration before allocating the
+	// model, so that a configuration the file's tensors do not back
+	// cannot make the loader allocate more than the file holds.
+	for _, p := range cfg.paramLayout() {
+		t, ok := sf.Tensor(p.name)
+		if !ok {
+			return nil, fmt.Errorf("weight %s missing", p.name)
+		}
+		if !slices.Equal(t.Shape, p.shape) {
+			return nil, fmt.Errorf("weight %s has shape %v, the config needs %v", p.name, t.Shape, p.shape)
+		}
+		if n := numElements(p.shape); len(t.Data) != n {
+			return nil, fmt.Errorf("weight %s has %d values, its shape %v needs %d", p.name, len(t.Data), p.shape, n)
+		}
+	}
 	m, err := New(cfg, 0)
 	if err != nil {
 		return nil, err
@@ -114,11 +132,9 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 	seen := map[string]bool{}
 	for _, p := range m.params {
 		t, ok := sf.Tensor(p.Name)
-		if !ok {
-			return nil, fmt.Errorf("weight %s missing", p.Name)
-		}
-		if !slices.Equal(t.Shape, p.Shape) {
-			return nil, fmt.Errorf("weight %s has shape %v, the config needs %v", p.Name, t.Shape, p.Shape)
+		if !ok || !slices.Equal(t.Shape, p.Shape) || len(t.Data) != len(p.Value) {
+			// paramLayout and New disagree: a bug, not bad input.
+			return nil, fmt.Errorf("internal error: weight %s does not match the layout of the config", p.Name)
 		}
 		copy(p.Value, t.Data)
 		seen[p.Name] = true
@@ -139,4 +155,13 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// numElements returns the number of values of a tensor of the given shape.
+func numElements(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
 }

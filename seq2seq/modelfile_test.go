@@ -2,8 +2,10 @@ package seq2seq
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,8 +83,16 @@ func TestLoadRejects(t *testing.T) {
 		{"garbage", garbage, "safetensors"},
 		{"other format", write("a", with(metaFormat, "gguf"), m.Tensors()), "not an nmt model file"},
 		{"other version", write("b", with(metaVersion, "9"), m.Tensors()), "format version \"9\""},
-		{"bad config", write("c", with(metaConfig, `{"attention":"x"}`), m.Tensors()), "must be positive"},
+		{"bad config", write("c", with(metaConfig, `{"attention":"x"}`), m.Tensors()), "must be in [1, "},
 		{"missing weight", write("d", good, m.Tensors()[1:]), "missing"},
+		// Sizes that would make New allocate terabytes, or overflow.
+		{"huge config", write("e", with(metaConfig, `{"src_vocab":3000000000,"tgt_vocab":11,"embed":3000000000,"encoder_hidden":3,"encoder_layers":1,"decoder_hidden":6,"attention":"additive","attention_dim":4,"output":5}`), m.Tensors()),
+			"src_vocab must be in [1, 4194304], got 3000000000"},
+		// Within the limits (a 1 TB model), but not backed by the file.
+		{"unbacked config", write("f", with(metaConfig, `{"src_vocab":4194304,"tgt_vocab":4194304,"embed":65536,"encoder_hidden":65536,"encoder_layers":16,"decoder_hidden":65536,"attention":"additive","attention_dim":65536,"output":65536}`), m.Tensors()),
+			"weight src_embed has shape [13 4], the config needs [4194304 65536]"},
+		{"nan dropout", write("g", with(metaConfig, strings.Replace(good[metaConfig], "}", `,"dropout":"NaN"}`, 1)), m.Tensors()), "dropout"},
+		{"wrong shape", write("h", good, renamed(m.Tensors(), "bridge.b", "output.b")), "weight output.b has shape [6], the config needs [5]"},
 	}
 	for _, tc := range tests {
 		_, err := LoadFile(tc.path)
@@ -90,4 +100,75 @@ func TestLoadRejects(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming the file and saying %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// renamed returns ts with the tensor named to replaced by a copy of the one
+// named from under the name to.
+func renamed(ts []safetensors.Tensor, from, to string) []safetensors.Tensor {
+	out := slices.Clone(ts)
+	var src safetensors.Tensor
+	for _, t := range ts {
+		if t.Name == from {
+			src = t
+		}
+	}
+	for i, t := range out {
+		if t.Name == to {
+			src.Name = to
+			out[i] = src
+		}
+	}
+	return out
+}
+
+// FuzzLoadFile loads fuzzed model files: LoadFile must never panic, and
+// its errors name the file.
+func FuzzLoadFile(f *testing.F) {
+	dir := f.TempDir()
+	for i, edit := range []func(*Config){
+		func(*Config) {},
+		func(c *Config) { c.Attention, c.InputFeeding = AttentionGeneral, true },
+		func(c *Config) {
+			c.TgtVocab, c.ShareEmbeddings, c.TieEmbeddings, c.Output = c.SrcVocab, true, true, c.Embed
+			c.Attention, c.DecoderHidden = AttentionDot, 2*c.EncoderHidden
+		},
+	} {
+		cfg := tinyConfig()
+		edit(&cfg)
+		m, err := New(cfg, uint64(i))
+		if err != nil {
+			f.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("seed%d", i))
+		file := &File{Model: m, SrcTokenizer: []byte(`{}`), TgtTokenizer: []byte(`{}`), Metadata: map[string]string{"k": "v"}}
+		if err := file.Save(path, safetensors.F16); err != nil {
+			f.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("not a model"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "fuzz.safetensors")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		file, err := LoadFile(path)
+		if err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not name the file", err)
+			}
+			return
+		}
+		if err := file.Model.Config().Validate(); err != nil {
+			t.Errorf("loaded a model with an invalid config: %v", err)
+		}
+		if got, want := len(file.Model.Params()), len(file.Model.Config().paramLayout()); got != want {
+			t.Errorf("loaded model has %d parameters, its config %d", got, want)
+		}
+	})
 }

@@ -9,31 +9,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/attnmt/nmt/corpus/corpustest"
 )
 
 // multi30kDir returns ../shared/data/multi30k relative to the repository
-// root (the directory holding go.mod), or skips the test if it is absent.
+// root, or skips the test if it is absent.
 func multi30kDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "multi30k")
-	if _, err := os.Stat(filepath.Join(data, "train.de.gz")); err != nil {
-		tb.Skipf("Multi30k data not found in %s: %v", data, err)
-	}
-	return data
+	return corpustest.SharedDir(tb, "data", "multi30k")
 }
 
 // readGzipLines returns the lines of a gzip file.

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
 	sugar "github.com/sugarme/tokenizer"
 	"github.com/sugarme/tokenizer/pretrained"
+
+	"github.com/attnmt/nmt/corpus/atomicfile"
 )
 
 // Tokenizer encodes text to token ids and decodes ids back to text. It is
@@ -109,36 +111,16 @@ func loadSugar(data []byte) (tk *sugar.Tokenizer, err error) {
 // The caller must not modify them.
 func (t *Tokenizer) JSON() []byte { return t.data }
 
-// Save writes the tokenizer.json file atomically: to a temporary file in the
-// same directory, renamed over path.
+// Save writes the tokenizer.json file atomically (see package
+// corpus/atomicfile): to a temporary file in the same directory, synced and
+// renamed over path.
 func (t *Tokenizer) Save(path string) error {
-	return writeFileAtomic(path, t.data)
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err := atomicfile.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(t.data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("save tokenizer: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
 	}
 	return nil
 }

@@ -19,11 +19,16 @@ type Input struct {
 	Grad  []float32 // the analytic gradient to check
 }
 
-// Options tune a check. The zero value uses Eps 1e-2, Tol 2e-2 and checks
-// every element.
+// Options tune a check. The zero value uses Eps 1e-2, Tol 2e-2, AbsTol
+// 1e-4 and checks every element.
 type Options struct {
 	Eps float32 // perturbation
-	Tol float64 // allowed |numeric - analytic| / max(1, |numeric|, |analytic|)
+	// An element passes when |numeric - analytic| <= AbsTol + Tol *
+	// max(|numeric|, |analytic|): relative for gradients of normal size,
+	// absolute only for those near zero, where float32 finite differences
+	// carry noise of about 1e-5.
+	Tol    float64
+	AbsTol float64
 	// MaxPerInput limits how many elements of each input are checked
 	// (spread evenly); 0 checks all.
 	MaxPerInput int
@@ -39,6 +44,9 @@ func Check(loss func() float64, inputs []Input, opt Options) error {
 	}
 	if opt.Tol == 0 {
 		opt.Tol = 2e-2
+	}
+	if opt.AbsTol == 0 {
+		opt.AbsTol = 1e-4
 	}
 	for _, in := range inputs {
 		if len(in.Value) != len(in.Grad) {
@@ -57,10 +65,10 @@ func Check(loss func() float64, inputs []Input, opt Options) error {
 			in.Value[i] = orig
 			numeric := (up - down) / (2 * float64(opt.Eps))
 			analytic := float64(in.Grad[i])
-			scale := math.Max(1, math.Max(math.Abs(numeric), math.Abs(analytic)))
-			if d := math.Abs(numeric-analytic) / scale; d > opt.Tol || math.IsNaN(d) {
-				return fmt.Errorf("%s[%d]: analytic gradient %.6g, numeric %.6g (difference %.3g > %.3g)",
-					in.Name, i, analytic, numeric, d, opt.Tol)
+			allowed := opt.AbsTol + opt.Tol*math.Max(math.Abs(numeric), math.Abs(analytic))
+			if d := math.Abs(numeric - analytic); d > allowed || math.IsNaN(d) {
+				return fmt.Errorf("%s[%d]: analytic gradient %.6g, numeric %.6g (difference %.3g > %.3g allowed)",
+					in.Name, i, analytic, numeric, d, allowed)
 			}
 		}
 	}

@@ -11,6 +11,12 @@
 //
 // All matrices are row-major float32 slices with an explicit leading
 // dimension, as in CBLAS.
+//
+// The element-wise kernels (TanhSlice, SigmoidSlice, ExpSlice, AddTanh,
+// ExpShiftSum, Max, Dot, Axpy) run AVX2 assembly on amd64 processors that
+// have AVX2 and FMA, and pure Go elsewhere; NMT_NOASM=1 forces pure Go.
+// Tanh, Sigmoid and Exp give bit-identical results on both paths.
+// Parallel spreads row-wise work over the available cores.
 package linalg
 
 import (

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -179,12 +176,16 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 		}
 	}
 	if req.format.Image() {
-		return writeHeatmaps(req.output, req.format, ms, opt)
+		err := align.WriteHeatmapFiles(req.output, req.format, ms, opt.Heatmap)
+		if errors.Is(err, align.ErrPattern) {
+			return cli.Exit("nmt align: "+err.Error(), 2)
+		}
+		return err
 	}
 	if req.output == "" {
 		return align.Write(c.App.Writer, req.format, ms, opt)
 	}
-	return alignWriteFile(req.output, func(w io.Writer) error { return align.Write(w, req.format, ms, opt) })
+	return align.WriteFile(req.output, req.format, ms, opt)
 }
 
 // readAlignLines reads all lines of path, or of the app's standard input
@@ -230,75 +231,4 @@ func heatmapFonts(paths []string) ([]*opentype.Font, error) {
 		fonts = append(fonts, f)
 	}
 	return fonts, nil
-}
-
-// heatmapPaths names the image files of n sentences: out itself for one
-// sentence, out formatted with each 1-based sentence number when it holds
-// a % verb, or numbered files in the directory out.
-func heatmapPaths(out string, n int, f align.Format) ([]string, error) {
-	paths := make([]string, n)
-	if strings.Contains(out, "%") {
-		if s := fmt.Sprintf(out, 1); strings.Contains(s, "%!") || s == fmt.Sprintf(out, 2) {
-			return nil, cli.Exit(fmt.Sprintf("nmt align: output pattern %q needs exactly one %%d verb", out), 2)
-		}
-		for i := range paths {
-			paths[i] = fmt.Sprintf(out, i+1)
-		}
-		return paths, nil
-	}
-	st, err := os.Stat(out)
-	isDir := err == nil && st.IsDir()
-	if n == 1 && !isDir && !strings.HasSuffix(out, string(os.PathSeparator)) {
-		return []string{out}, nil
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	for i := range paths {
-		paths[i] = filepath.Join(out, fmt.Sprintf("sentence-%04d.%s", i+1, f))
-	}
-	return paths, nil
-}
-
-func writeHeatmaps(out string, f align.Format, ms []align.Matrix, opt align.Options) error {
-	paths, err := heatmapPaths(out, len(ms), f)
-	if err != nil {
-		return err
-	}
-	for i, m := range ms {
-		err := alignWriteFile(paths[i], func(w io.Writer) error { return align.WriteHeatmap(w, f, m, opt.Heatmap) })
-		if err != nil {
-			return fmt.Errorf("line %d: %w", i+1, err)
-		}
-	}
-	return nil
-}
-
-// alignWriteFile writes a file atomically: into a temporary file in the
-// same directory, renamed over path once complete.
-func alignWriteFile(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriter(tmp)
-	if err = write(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -209,7 +209,7 @@ func corpusFilter(c *cli.Context) error {
 	defer r.Close()
 	var st corpus.Stats
 	if c.IsSet("shuffle-seed") {
-		st, err = filterShuffled(w, r, f, c.Uint64("shuffle-seed"))
+		st, err = f.CopyShuffled(w, r, c.Uint64("shuffle-seed"))
 	} else {
 		st, err = f.Copy(w, r)
 	}
@@ -224,20 +224,4 @@ func corpusFilter(c *cli.Context) error {
 	}
 	fmt.Fprintln(c.App.Writer, st)
 	return w.Commit()
-}
-
-// filterShuffled reads all of r, filters, shuffles and writes to w.
-func filterShuffled(w *corpus.PairWriter, r *corpus.PairReader, f corpus.Filter, seed uint64) (corpus.Stats, error) {
-	pairs, err := corpus.ReadAll(r)
-	if err != nil {
-		return corpus.Stats{}, err
-	}
-	kept, st := f.Pairs(pairs)
-	corpus.Shuffle(kept, seed)
-	for _, p := range kept {
-		if err := w.Write(p); err != nil {
-			return st, err
-		}
-	}
-	return st, nil
 }

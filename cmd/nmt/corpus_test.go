@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/corpus/corpustest"
 	"github.com/attnmt/nmt/corpus/multi30k"
 )
 
@@ -54,30 +55,6 @@ func corpusFixture(t *testing.T, n int) (src, tgt string) {
 		t.Fatal(err)
 	}
 	return src, tgt
-}
-
-// corpusSharedDir returns ../shared/data/multi30k next to the repository
-// root, skipping the test when it is absent.
-func corpusSharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("no go.mod found: shared data not available")
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "multi30k")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
-	return p
 }
 
 func TestCorpusStats(t *testing.T) {
@@ -217,7 +194,7 @@ func mapPairs(ps []corpus.Pair, f func(corpus.Pair) string) []string {
 }
 
 func TestCorpusFetchFrom(t *testing.T) {
-	from := corpusSharedDir(t)
+	from := corpustest.SharedDir(t, "data", "multi30k")
 	dir := filepath.Join(t.TempDir(), "data")
 	out, logs, err := runCorpus(t, "corpus", "fetch", "multi30k", "--dir", dir, "--from", from, "--lang", "de", "--lang", "en")
 	if err != nil {
@@ -235,7 +212,7 @@ func TestCorpusFetchFrom(t *testing.T) {
 }
 
 func TestCorpusFetchDownloadResumes(t *testing.T) {
-	from := corpusSharedDir(t)
+	from := corpustest.SharedDir(t, "data", "multi30k")
 	var mu sync.Mutex
 	var ranges []string
 	files := http.StripPrefix("/raw/", http.FileServer(http.Dir(from)))

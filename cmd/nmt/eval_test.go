@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/attnmt/nmt/corpus/corpustest"
 )
 
 // evalUpdate rewrites the golden files of the eval command's tests:
@@ -150,20 +152,7 @@ func TestEvalErrors(t *testing.T) {
 // TestEvalVectors checks the command end to end on one set of the shared
 // sacreBLEU vectors (the eval package checks all of them).
 func TestEvalVectors(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	vec := filepath.Join(dir, "..", "shared", "eval-vectors", "multi30k-test2016-en")
+	vec := corpustest.SharedDir(t, "eval-vectors", "multi30k-test2016-en")
 	data, err := os.ReadFile(filepath.Join(vec, "expected.json"))
 	if err != nil {
 		t.Skipf("sacreBLEU vectors absent: %v", err)

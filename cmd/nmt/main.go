@@ -6,12 +6,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
-	if err := newApp().Run(os.Args); err != nil {
+	// An interrupt or SIGTERM cancels the commands' context, so that they
+	// stop cleanly (removing partly written files); after the first one,
+	// the default action is restored: a second one kills the process.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	context.AfterFunc(ctx, stop)
+	err := newApp().RunContext(ctx, os.Args)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "nmt:", err)
 		os.Exit(exitCode(err))
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,12 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/attnmt/nmt/eval"
-	"github.com/attnmt/nmt/seq2seq"
-	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/train"
-	"github.com/attnmt/nmt/seq2seq/translate"
-	"github.com/attnmt/nmt/tokenize"
 )
 
 // trainCommand returns the "nmt train" command.
@@ -39,7 +33,8 @@ best.safetensors, the model with the best validation score. Each is a model
 file for "nmt translate" that also holds the optimizer and trainer state.
 Ctrl-C saves a checkpoint and stops; --resume continues the newest valid
 checkpoint in --out exactly where it stopped, with its stored configuration
-(flags given with --resume still override it).
+(schedule flags given with --resume still override it; data and tokenizer
+flags are refused).
 
 Examples:
    nmt train --print-config > train.yaml
@@ -76,14 +71,26 @@ Examples:
 	}
 }
 
+// dataFlags are the flags that choose the data and the tokenizers, which a
+// resumed run cannot change.
+var dataFlags = []string{"multi30k", "src", "tgt", "train-src", "train-tgt", "valid-src", "valid-tgt",
+	"src-tokenizer", "tgt-tokenizer", "vocab-size"}
+
 // trainAction loads the configuration, prepares data and model and runs
 // the trainer.
 func trainAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return cli.Exit("nmt train: unexpected arguments (use --train-src etc. or --config)", 2)
 	}
-	if c.IsSet("config") && c.Bool("resume") {
-		return cli.Exit("nmt train: --config and --resume are exclusive: a resumed run uses the configuration stored in its checkpoint", 2)
+	if c.Bool("resume") {
+		if c.IsSet("config") {
+			return cli.Exit("nmt train: --config and --resume are exclusive: a resumed run uses the configuration stored in its checkpoint", 2)
+		}
+		for _, name := range dataFlags {
+			if c.IsSet(name) {
+				return cli.Exit(fmt.Sprintf("nmt train: --%s and --resume are exclusive: a resumed run keeps the data and tokenizers of its checkpoint", name), 2)
+			}
+		}
 	}
 	switch p := c.String("progress"); p {
 	case "auto", "bar", "log":
@@ -123,7 +130,7 @@ func trainAction(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	tr, err := newTrainer(ctx, cfg, ck, log)
+	tr, err := train.Setup(ctx, cfg, ck, log)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted before training started: %w", err)
@@ -146,57 +153,6 @@ func trainAction(c *cli.Context) error {
 		return err
 	}
 	return printTrainResult(c.App.Writer, res)
-}
-
-// newTrainer prepares data, tokenizers and model for cfg, continuing ck if
-// it is not nil.
-func newTrainer(ctx context.Context, cfg train.Config, ck *train.Checkpoint, log *slog.Logger) (*train.Trainer, error) {
-	var src, tgt *tokenize.Tokenizer
-	if ck != nil {
-		var err error
-		if src, err = tokenize.FromJSON(ck.SrcTokenizer); err != nil {
-			return nil, fmt.Errorf("checkpoint source tokenizer: %w", err)
-		}
-		tgt = src
-		if !bytes.Equal(ck.SrcTokenizer, ck.TgtTokenizer) {
-			if tgt, err = tokenize.FromJSON(ck.TgtTokenizer); err != nil {
-				return nil, fmt.Errorf("checkpoint target tokenizer: %w", err)
-			}
-		}
-	}
-	data, err := train.Prepare(ctx, cfg, src, tgt, log)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Model.SrcVocab, cfg.Model.TgtVocab = data.SrcTokenizer.VocabSize(), data.TgtTokenizer.VocabSize()
-	if ck != nil {
-		cfg.Model = ck.Model
-	}
-	model, err := seq2seq.New(cfg.Model, cfg.Schedule.Seed)
-	if err != nil {
-		return nil, err
-	}
-	greedy := search.DefaultOptions()
-	greedy.Beam, greedy.NBest = 1, 1
-	hooks := train.Hooks{
-		Detokenize: data.TgtTokenizer.Decode,
-		BLEU: func(hyps, refs []string) (float64, error) {
-			b, err := eval.CorpusBLEU(hyps, refs, eval.BLEUOptions{})
-			return b.Score, err
-		},
-		Translate: translate.BestIDs(model, greedy),
-	}
-	tr, err := train.New(cfg, model, data, hooks)
-	if err != nil {
-		return nil, err
-	}
-	tr.Log = log
-	if ck != nil {
-		if err := tr.Restore(ck); err != nil {
-			return nil, err
-		}
-	}
-	return tr, nil
 }
 
 // applyTrainFlags copies the flags that were set into cfg.

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/attnmt/nmt/seq2seq/train"
 )
@@ -81,6 +84,26 @@ func TestTrainUsageErrors(t *testing.T) {
 			_, _, err := runNMT(t, append([]string{"train"}, tc.args...)...)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestTrainResumeRejectsDataFlags checks that --resume refuses flags that
+// would change the data or the tokenizers of the checkpoint, with a usage
+// error (exit status 2), before looking for a checkpoint.
+func TestTrainResumeRejectsDataFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--train-src", "x"}, {"--train-tgt", "x"}, {"--valid-src", "x"}, {"--valid-tgt", "x"},
+		{"--multi30k", "d"}, {"--src", "fr"}, {"--tgt", "fr"},
+		{"--src-tokenizer", "t.json"}, {"--tgt-tokenizer", "t.json"}, {"--vocab-size", "100"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			_, _, err := runNMT(t, append([]string{"train", "--resume", "--out", dir}, args...)...)
+			var exit cli.ExitCoder
+			if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(err.Error(), args[0]+" and --resume are exclusive") {
+				t.Errorf("error = %v, want a usage error naming %s", err, args[0])
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,10 +49,12 @@ func newTranslateCommand(load modelLoader) *cli.Command {
 		Description: `Translates each SENTENCE argument, or else each line of --input (plain or
 gzip), or else each line of standard input, and writes one line per input
 line, in order. An empty line gives an empty line. A line that is not valid
-UTF-8 or is too long is reported on standard error as "line N: ..." and
+UTF-8 or is too long is reported on standard error as "FILE:N: ..."
+("stdin:N: ..." for standard input, "line N: ..." for the Nth argument) and
 gives an empty line (a record with an "error" field in jsonl). Input is
 streamed: files of any size are translated in bounded memory. --output is
-written atomically; a progress bar shows on a terminal.
+written atomically, and left as it was if the translation fails or is
+interrupted; a progress bar shows on a terminal.
 
 --format jsonl writes one JSON object per line with the fields source,
 translation, tokens, score (log-probability normalised for length),
@@ -142,7 +145,7 @@ func translateOptions(c *cli.Context) (translate.Options, error) {
 	opt.Search.Alpha, opt.Search.MaxLenRatio = c.Float64("alpha"), c.Float64("max-len-ratio")
 	opt.Search.BatchSize, opt.Workers, opt.MaxTokens = c.Int("batch-size"), c.Int("workers"), c.Int("max-tokens")
 	opt.NoUnkReplace, opt.Attention = c.Bool("no-unk-replace"), c.Bool("attention")
-	opt.Errors = c.App.ErrWriter
+	opt.Errors, opt.Name = c.App.ErrWriter, inputName(c)
 	return opt, opt.Validate()
 }
 
@@ -159,13 +162,72 @@ func translateInput(c *cli.Context, tr *translate.Translator, w io.Writer) error
 			return err
 		}
 		defer f.Close()
-		if _, err := tr.Stream(c.Context, f, w); err != nil {
-			return fmt.Errorf("translate %s: %w", c.String("input"), err)
-		}
-		return nil
+		_, err = tr.Stream(c.Context, f, w)
+		return err
 	}
-	_, err := tr.Stream(c.Context, c.App.Reader, w)
+	_, err := tr.Stream(c.Context, newCtxReader(c.Context, c.App.Reader), w)
 	return err
+}
+
+// inputName names the input in messages about its lines: the --input
+// file, "stdin", or "" (line N) for arguments.
+func inputName(c *cli.Context) string {
+	switch {
+	case c.NArg() > 0:
+		return ""
+	case c.IsSet("input"):
+		return c.String("input")
+	}
+	return "stdin"
+}
+
+// ctxReader is a reader whose Read returns once its context is done, even
+// if a Read of the underlying reader is still blocked (standard input on a
+// terminal cannot be interrupted): that Read is left behind, into a
+// buffer of its own, and the process exits soon after.
+type ctxReader struct {
+	ctx     context.Context
+	r       io.Reader
+	buf     []byte
+	pending bool            // a Read of r is in progress into buf
+	res     chan readResult // its result
+}
+
+// readResult is the result of one Read.
+type readResult struct {
+	n   int
+	err error
+}
+
+// newCtxReader returns r made to stop reading when ctx is done.
+func newCtxReader(ctx context.Context, r io.Reader) *ctxReader {
+	return &ctxReader{ctx: ctx, r: r, res: make(chan readResult, 1)}
+}
+
+// Read reads from the underlying reader, or returns the context's cause
+// once it is done.
+func (cr *ctxReader) Read(p []byte) (int, error) {
+	if cr.ctx.Err() != nil {
+		return 0, context.Cause(cr.ctx)
+	}
+	if !cr.pending {
+		if cap(cr.buf) < len(p) {
+			cr.buf = make([]byte, len(p))
+		}
+		buf := cr.buf[:len(p)]
+		cr.pending = true
+		go func() {
+			n, err := cr.r.Read(buf)
+			cr.res <- readResult{n, err}
+		}()
+	}
+	select {
+	case res := <-cr.res:
+		cr.pending = false
+		return copy(p, cr.buf[:res.n]), res.err
+	case <-cr.ctx.Done():
+		return 0, context.Cause(cr.ctx)
+	}
 }
 
 // progress returns the progress report of a translation to a file and

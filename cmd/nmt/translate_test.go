@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +50,13 @@ func fakeModel(path string) (translateModel, error) {
 // model and stdin as standard input.
 func runTranslateCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runTranslateCLIContext(t, context.Background(), strings.NewReader(stdin), args...)
+}
+
+// runTranslateCLIContext runs "nmt translate args..." in-process with the
+// fake model, the context ctx and stdin as standard input.
+func runTranslateCLIContext(t *testing.T, ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	app := newApp()
 	for i, cmd := range app.Commands {
@@ -55,9 +64,9 @@ func runTranslateCLI(t *testing.T, stdin string, args ...string) (stdout, stderr
 			app.Commands[i] = newTranslateCommand(fakeModel)
 		}
 	}
-	app.Reader = strings.NewReader(stdin)
+	app.Reader = stdin
 	app.Writer, app.ErrWriter = &out, &errOut
-	err = app.Run(append([]string{"nmt", "translate"}, args...))
+	err = app.RunContext(ctx, append([]string{"nmt", "translate"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -74,9 +83,11 @@ func TestTranslateCommand(t *testing.T) {
 		{"greedy without unk replacement", "", []string{"-m", "reverse.nmt", "--beam", "1", "--no-unk-replace", "eine Katze läuft"},
 			"läuft eine\n", ""},
 		{"stdin", "ein Mann\n\neine \xff Frau\nFrau läuft\n", []string{"--model", "reverse.nmt"},
-			"Mann ein\n\n\nläuft Frau\n", "line 3: invalid UTF-8\n"},
+			"Mann ein\n\n\nläuft Frau\n", "stdin:3: invalid UTF-8\n"},
 		{"too many tokens", "ein Mann fährt\nFrau\n", []string{"--model", "reverse.nmt", "--max-tokens", "2"},
-			"\nFrau\n", "line 1: too many tokens: 3, at most 2\n"},
+			"\nFrau\n", "stdin:1: too many tokens: 3, at most 2\n"},
+		{"argument errors", "", []string{"--model", "reverse.nmt", "ein", "eine \xff"},
+			"ein\n\n", "line 2: invalid UTF-8\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +131,7 @@ func TestTranslateCommandFiles(t *testing.T) {
 	in := filepath.Join(dir, "in.de.gz")
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte("ein Mann fährt\r\n\r\neine Frau läuft\n"))
+	zw.Write([]byte("ein Mann fährt\r\n\r\neine Frau läuft\neine \xff\n"))
 	zw.Close()
 	if err := os.WriteFile(in, gz.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
@@ -133,14 +144,17 @@ func TestTranslateCommandFiles(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout %q, want nothing", stdout)
 	}
-	if !strings.Contains(errOut, "msg=translated lines=3 failed=0") {
+	if !strings.Contains(errOut, "msg=translated lines=4 failed=1") {
 		t.Errorf("stderr %q, want a summary log line", errOut)
+	}
+	if want := in + ":4: invalid UTF-8\n"; !strings.HasPrefix(errOut, want) {
+		t.Errorf("stderr %q, want it to start with %q", errOut, want)
 	}
 	got, err := os.ReadFile(outPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "fährt Mann ein\n\nläuft Frau eine\n"; string(got) != want {
+	if want := "fährt Mann ein\n\nläuft Frau eine\n\n"; string(got) != want {
 		t.Errorf("output file %q, want %q", got, want)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
@@ -157,6 +171,40 @@ func TestTranslateCommandFiles(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("directory holds %d files after a failing run, want 2", len(entries))
+	}
+}
+
+// cancelingReader gives lines without end and cancels its context on
+// its second Read, as an interrupt would.
+type cancelingReader struct {
+	reads  int
+	cancel context.CancelFunc
+}
+
+func (r *cancelingReader) Read(p []byte) (int, error) {
+	r.reads++
+	if r.reads == 2 {
+		r.cancel()
+	}
+	line := "ein Mann fährt\n"
+	n := 0
+	for n+len(line) <= len(p) {
+		n += copy(p[n:], line)
+	}
+	return n, nil
+}
+
+func TestTranslateCommandInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	outPath := filepath.Join(dir, "out.en")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, _, err := runTranslateCLIContext(t, ctx, &cancelingReader{cancel: cancel}, "--model", "reverse.nmt", "-o", outPath)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got error %v, want context.Canceled", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("directory holds %v, want nothing (no output, no temporary file)", entries)
 	}
 }
 

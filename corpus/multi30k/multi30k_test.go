@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/corpus/corpustest"
 	"github.com/attnmt/nmt/corpus/fetch"
-	"github.com/attnmt/nmt/corpus/internal/shared"
 )
 
 func TestFiles(t *testing.T) {
@@ -74,7 +74,7 @@ func TestManifest(t *testing.T) {
 // TestManifestMatchesShared checks the digest table and line counts
 // against the upstream files in ../shared.
 func TestManifestMatchesShared(t *testing.T) {
-	dir := shared.Dir(t, "data", "multi30k")
+	dir := corpustest.SharedDir(t, "data", "multi30k")
 	for _, f := range Manifest() {
 		path := filepath.Join(dir, f.Name())
 		if ok, err := fetch.Verify(path, f.SHA256); err != nil || !ok {
@@ -115,7 +115,7 @@ func upstream(t *testing.T, dir string, corrupt string) (*httptest.Server, *atom
 }
 
 func TestFetchDownload(t *testing.T) {
-	src := shared.Dir(t, "data", "multi30k")
+	src := corpustest.SharedDir(t, "data", "multi30k")
 	ts, requests := upstream(t, src, "")
 	dir := filepath.Join(t.TempDir(), "m30k")
 	opts := FetchOptions{Dir: dir, BaseURL: ts.URL, Langs: []string{"de", "en"}, Client: ts.Client(), Logger: quiet()}
@@ -142,7 +142,7 @@ func TestFetchDownload(t *testing.T) {
 }
 
 func TestFetchChecksumMismatch(t *testing.T) {
-	src := shared.Dir(t, "data", "multi30k")
+	src := corpustest.SharedDir(t, "data", "multi30k")
 	ts, _ := upstream(t, src, "val.en.gz")
 	dir := t.TempDir()
 	_, err := Fetch(context.Background(), FetchOptions{Dir: dir, BaseURL: ts.URL, Langs: []string{"en"}, Client: ts.Client(), Logger: quiet()})
@@ -155,7 +155,7 @@ func TestFetchChecksumMismatch(t *testing.T) {
 }
 
 func TestFetchFrom(t *testing.T) {
-	src := shared.Dir(t, "data", "multi30k")
+	src := corpustest.SharedDir(t, "data", "multi30k")
 	dir := t.TempDir()
 	rep, err := Fetch(context.Background(), FetchOptions{Dir: dir, From: src, Langs: []string{"fr"}, Logger: quiet()})
 	if want := (FetchReport{Fetched: 5}); err != nil || rep != want {

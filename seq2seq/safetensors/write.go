@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/attnmt/nmt/corpus/atomicfile"
 )
 
 // metadataKey is the reserved header key of the string-to-string metadata.
@@ -156,39 +156,18 @@ func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]
 	return h.Bytes(), order, nil
 }
 
-// WriteFile writes tensors and metadata to path as Write does, atomically:
-// the bytes go to a temporary file in the same directory, which is synced
-// and then renamed over path, so a reader (or a crash) sees either the old
-// file or the complete new one.
+// WriteFile writes tensors and metadata to path as Write does, atomically
+// (see package corpus/atomicfile): the bytes go to a temporary file in the
+// same directory, which is synced and then renamed over path, so a reader
+// (or a crash) sees either the old file or the complete new one.
 func WriteFile(path string, tensors []Tensor, metadata map[string]string, dtype DType) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	f, err := atomicfile.Create(path)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // fails harmlessly after the rename
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
 	if err := Write(f, tensors, metadata, dtype); err != nil {
-		f.Close()
+		f.Abort()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil { // persist the rename; best effort
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return f.Commit()
 }

@@ -28,14 +28,16 @@ package search
 import (
 	"context"
 	"fmt"
+
+	"github.com/attnmt/nmt/tokenize"
 )
 
-// Special token ids, the same as in packages seq2seq and tokenize.
+// Special token ids, those of package tokenize.
 const (
-	PadID = 0 // padding, never generated
-	UnkID = 1 // unknown word
-	BOSID = 2 // start of sentence, fed at the first step, never generated
-	EOSID = 3 // end of sentence
+	PadID = tokenize.PadID // padding, never generated
+	UnkID = tokenize.UnkID // unknown word
+	BOSID = tokenize.BOSID // start of sentence, fed at the first step, never generated
+	EOSID = tokenize.EOSID // end of sentence
 )
 
 // Decoder decodes a batch of source sentences step by step. Search may call

@@ -23,21 +23,8 @@ const (
 	CheckpointVersion = 1
 )
 
-// A checkpoint is also a model file of package seq2seq (see
-// seq2seq.LoadFile, which ignores the extra tensors and metadata), so that
-// "nmt translate" can use any checkpoint. These are the model file's
-// metadata keys and values, which the two packages must agree on.
-const (
-	modelFormat        = "attnmt-model"
-	modelFormatVersion = "1"
-	metaFormat         = "format"
-	metaVersion        = "format_version"
-	metaModelConfig    = "config"
-	metaSrcTokenizer   = "src_tokenizer"
-	metaTgtTokenizer   = "tgt_tokenizer"
-)
-
-// Metadata keys and tensor name prefixes of the training state.
+// Metadata keys and tensor name prefixes of the training state, stored
+// beside the model file's own (see seq2seq.File).
 const (
 	metaCkptFormat  = "checkpoint_format"
 	metaCkptVersion = "checkpoint_version"
@@ -81,7 +68,9 @@ type State struct {
 	Last *Validation `json:"last_validation,omitempty"`
 }
 
-// Validation is the result of one validation.
+// Validation is the result of one validation. Its values are finite (see
+// Trainer): a diverged model gets the largest float64 as its NLL and
+// perplexity.
 type Validation struct {
 	Step       int     `json:"step"`
 	NLL        float64 `json:"nll"`        // mean negative log-likelihood per target token
@@ -90,53 +79,61 @@ type Validation struct {
 	Score      float64 `json:"score"`      // BLEU, or -Perplexity without BLEU
 }
 
-// Checkpoint is the content of a checkpoint file.
+// Checkpoint is the content of a checkpoint file: a model file (see
+// seq2seq.File) whose metadata also holds the training configuration and
+// state, and whose extra tensors are the Adam moments.
 type Checkpoint struct {
-	Model        seq2seq.Config
-	Train        Config
-	SrcTokenizer []byte // tokenizer.json bytes; nil if none
-	TgtTokenizer []byte
-	State        State
-	Params       map[string]safetensors.Tensor
-	AdamM, AdamV map[string]safetensors.Tensor
+	// Model holds the architecture and the weights.
+	Model *seq2seq.Model
+	// SrcTokenizer and TgtTokenizer are tokenizer.json bytes; nil if none.
+	SrcTokenizer, TgtTokenizer []byte
+	Train                      Config
+	State                      State
+	// AdamM and AdamV are the optimizer moments of Model.Params(), in
+	// order; both nil in a checkpoint without optimizer state.
+	AdamM, AdamV [][]float32
 }
 
-// SaveCheckpoint writes a checkpoint of params and opt to path atomically.
-func SaveCheckpoint(path string, ck *Checkpoint, params []*seq2seq.Param, opt *Adam) error {
-	meta := map[string]string{
-		metaFormat:       modelFormat,
-		metaVersion:      modelFormatVersion,
-		metaCkptFormat:   CheckpointFormat,
-		metaCkptVersion:  strconv.Itoa(CheckpointVersion),
-		metaSrcTokenizer: string(ck.SrcTokenizer),
-		metaTgtTokenizer: string(ck.TgtTokenizer),
+// SaveCheckpoint writes ck to path atomically, through seq2seq.File.Save:
+// the result is a model file that "nmt translate" reads.
+func SaveCheckpoint(path string, ck *Checkpoint) error {
+	params := ck.Model.Params()
+	if ck.AdamM != nil && (len(ck.AdamM) != len(params) || len(ck.AdamV) != len(params)) {
+		return fmt.Errorf("save checkpoint %s: %d and %d optimizer moments for %d parameters", path, len(ck.AdamM), len(ck.AdamV), len(params))
 	}
-	for key, v := range map[string]any{metaModelConfig: ck.Model, metaTrainConfig: ck.Train, metaState: ck.State} {
+	meta := map[string]string{
+		metaCkptFormat:  CheckpointFormat,
+		metaCkptVersion: strconv.Itoa(CheckpointVersion),
+	}
+	for key, v := range map[string]any{metaTrainConfig: ck.Train, metaState: ck.State} {
 		b, err := json.Marshal(v)
 		if err != nil {
-			return fmt.Errorf("save checkpoint %s: %w", path, err)
+			return fmt.Errorf("save checkpoint %s: %s: %w", path, key, err)
 		}
 		meta[key] = string(b)
 	}
-	ts := make([]safetensors.Tensor, 0, 3*len(params))
-	for i, p := range params {
-		ts = append(ts, safetensors.Tensor{Name: p.Name, Shape: p.Shape, Data: p.Value})
-		if opt != nil {
-			ts = append(ts,
-				safetensors.Tensor{Name: prefixM + p.Name, Shape: p.Shape, Data: opt.M[i]},
-				safetensors.Tensor{Name: prefixV + p.Name, Shape: p.Shape, Data: opt.V[i]})
+	var extra []safetensors.Tensor
+	if ck.AdamM != nil {
+		extra = make([]safetensors.Tensor, 0, 2*len(params))
+		for i, p := range params {
+			extra = append(extra,
+				safetensors.Tensor{Name: prefixM + p.Name, Shape: p.Shape, Data: ck.AdamM[i]},
+				safetensors.Tensor{Name: prefixV + p.Name, Shape: p.Shape, Data: ck.AdamV[i]})
 		}
 	}
-	if err := safetensors.WriteFile(path, ts, meta, safetensors.F32); err != nil {
+	f := &seq2seq.File{Model: ck.Model, SrcTokenizer: ck.SrcTokenizer, TgtTokenizer: ck.TgtTokenizer, Metadata: meta, Extra: extra}
+	if err := f.Save(path, safetensors.F32); err != nil {
 		return fmt.Errorf("save checkpoint: %w", err)
 	}
 	return nil
 }
 
-// LoadCheckpoint reads a checkpoint file. A file of another format or
-// version, or a corrupt one, gives an error that says so.
+// LoadCheckpoint reads a checkpoint file with seq2seq.LoadFile, which
+// checks the model against its configuration, then checks the training
+// state. A file of another format or version, a corrupt one, or a model
+// file without training state gives an error that says so.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := safetensors.ReadFile(path)
+	f, err := seq2seq.LoadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load checkpoint: %w", err)
 	}
@@ -147,22 +144,22 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	return ck, nil
 }
 
-func decodeCheckpoint(f *safetensors.File) (*Checkpoint, error) {
+func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 	m := f.Metadata
 	switch {
-	case m[metaFormat] != modelFormat:
-		return nil, fmt.Errorf("not an nmt checkpoint (metadata format is %q, want %q)", m[metaFormat], modelFormat)
-	case m[metaVersion] != modelFormatVersion:
-		return nil, fmt.Errorf("model format version %q is not supported by this build (which reads version %s): use the nmt release that wrote it", m[metaVersion], modelFormatVersion)
 	case m[metaCkptFormat] != CheckpointFormat:
 		return nil, fmt.Errorf("a model file without training state (metadata %s is %q, want %q): it cannot be resumed", metaCkptFormat, m[metaCkptFormat], CheckpointFormat)
 	case m[metaCkptVersion] != strconv.Itoa(CheckpointVersion):
 		return nil, fmt.Errorf("checkpoint version %q is not supported by this build (which reads version %d): use the nmt release that wrote it", m[metaCkptVersion], CheckpointVersion)
 	}
-	ck := &Checkpoint{
-		Params: make(map[string]safetensors.Tensor), AdamM: make(map[string]safetensors.Tensor), AdamV: make(map[string]safetensors.Tensor),
+	ck := &Checkpoint{Model: f.Model}
+	if len(f.SrcTokenizer) > 0 {
+		ck.SrcTokenizer = f.SrcTokenizer
 	}
-	for key, dst := range map[string]any{metaModelConfig: &ck.Model, metaTrainConfig: &ck.Train, metaState: &ck.State} {
+	if len(f.TgtTokenizer) > 0 {
+		ck.TgtTokenizer = f.TgtTokenizer
+	}
+	for key, dst := range map[string]any{metaTrainConfig: &ck.Train, metaState: &ck.State} {
 		s, ok := m[key]
 		if !ok {
 			return nil, fmt.Errorf("metadata has no %s", key)
@@ -171,61 +168,74 @@ func decodeCheckpoint(f *safetensors.File) (*Checkpoint, error) {
 			return nil, fmt.Errorf("metadata %s: %w", key, err)
 		}
 	}
-	if s := m[metaSrcTokenizer]; s != "" {
-		ck.SrcTokenizer = []byte(s)
+	if len(f.Extra) == 0 {
+		return ck, nil
 	}
-	if s := m[metaTgtTokenizer]; s != "" {
-		ck.TgtTokenizer = []byte(s)
+	extra := make(map[string]safetensors.Tensor, len(f.Extra))
+	for _, t := range f.Extra {
+		if !strings.HasPrefix(t.Name, prefixM) && !strings.HasPrefix(t.Name, prefixV) {
+			return nil, fmt.Errorf("unexpected tensor %s", t.Name)
+		}
+		extra[t.Name] = t
 	}
-	for _, t := range f.Tensors {
-		switch {
-		case strings.HasPrefix(t.Name, prefixM):
-			ck.AdamM[strings.TrimPrefix(t.Name, prefixM)] = t
-		case strings.HasPrefix(t.Name, prefixV):
-			ck.AdamV[strings.TrimPrefix(t.Name, prefixV)] = t
-		default:
-			ck.Params[t.Name] = t
+	params := f.Model.Params()
+	ck.AdamM, ck.AdamV = make([][]float32, len(params)), make([][]float32, len(params))
+	for i, p := range params {
+		for _, mv := range []struct {
+			prefix string
+			dst    [][]float32
+		}{{prefixM, ck.AdamM}, {prefixV, ck.AdamV}} {
+			t, ok := extra[mv.prefix+p.Name]
+			if !ok {
+				return nil, fmt.Errorf("optimizer moment %s%s missing", mv.prefix, p.Name)
+			}
+			if !slices.Equal(t.Shape, p.Shape) || len(t.Data) != len(p.Value) {
+				return nil, fmt.Errorf("optimizer moment %s%s has shape %v, the parameter %v", mv.prefix, p.Name, t.Shape, p.Shape)
+			}
+			mv.dst[i] = t.Data
+			delete(extra, mv.prefix+p.Name)
+		}
+	}
+	for _, t := range f.Extra {
+		if _, ok := extra[t.Name]; ok {
+			return nil, fmt.Errorf("optimizer moment %s has no parameter", t.Name)
 		}
 	}
 	return ck, nil
 }
 
 // Apply copies the checkpoint's parameters into params and, if opt is not
-// nil, its optimizer moments and step count into opt. Every parameter must
-// be present with the same shape.
+// nil, its optimizer moments and step count into opt. params must have the
+// checkpoint model's names and shapes, in order.
 func (ck *Checkpoint) Apply(params []*seq2seq.Param, opt *Adam) error {
-	if len(ck.Params) != len(params) {
-		return fmt.Errorf("checkpoint has %d parameters, model has %d", len(ck.Params), len(params))
+	from := ck.Model.Params()
+	if len(from) != len(params) {
+		return fmt.Errorf("checkpoint has %d parameters, model has %d", len(from), len(params))
 	}
 	for i, p := range params {
-		if err := copyTensor(p.Value, p, ck.Params, ""); err != nil {
-			return err
+		if q := from[i]; q.Name != p.Name || !slices.Equal(q.Shape, p.Shape) {
+			return fmt.Errorf("checkpoint parameter %d is %s %v, model has %s %v", i, q.Name, q.Shape, p.Name, p.Shape)
 		}
+	}
+	if opt != nil {
+		if ck.AdamM == nil {
+			return fmt.Errorf("checkpoint has no optimizer moments (%s*, %s*)", prefixM, prefixV)
+		}
+		if len(opt.M) != len(params) {
+			return fmt.Errorf("optimizer has %d parameters, model has %d", len(opt.M), len(params))
+		}
+	}
+	for i, p := range params {
+		copy(p.Value, from[i].Value)
 		if opt != nil {
-			if err := copyTensor(opt.M[i], p, ck.AdamM, prefixM); err != nil {
-				return err
-			}
-			if err := copyTensor(opt.V[i], p, ck.AdamV, prefixV); err != nil {
-				return err
-			}
+			copy(opt.M[i], ck.AdamM[i])
+			copy(opt.V[i], ck.AdamV[i])
 		}
 	}
 	if opt != nil {
 		opt.Steps = ck.State.AdamSteps
 		opt.LR = ck.State.LR
 	}
-	return nil
-}
-
-func copyTensor(dst []float32, p *seq2seq.Param, from map[string]safetensors.Tensor, prefix string) error {
-	t, ok := from[p.Name]
-	if !ok {
-		return fmt.Errorf("checkpoint has no tensor %s%s", prefix, p.Name)
-	}
-	if !slices.Equal(t.Shape, p.Shape) {
-		return fmt.Errorf("checkpoint tensor %s%s has shape %v, model has %v", prefix, p.Name, t.Shape, p.Shape)
-	}
-	copy(dst, t.Data)
 	return nil
 }
 

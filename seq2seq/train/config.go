@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -173,6 +174,8 @@ func (c Config) WriteYAML(w io.Writer) error {
 
 // Validate reports every inconsistency in c, the model's included. The
 // model's vocabulary sizes are not checked: they come from the tokenizers.
+// Every check is written in the positive form (!(ok)), so that NaN fails
+// it, and rates must be finite.
 func (c Config) Validate() error {
 	var errs []error
 	add := func(cond bool, format string, args ...any) {
@@ -187,7 +190,7 @@ func (c Config) Validate() error {
 	add(d.Multi30k != "" && (d.SrcLang == "" || d.TgtLang == "" || d.SrcLang == d.TgtLang), "data: multi30k needs two different languages src_lang and tgt_lang")
 	add(files && (d.TrainSrc == "" || d.TrainTgt == "" || d.ValidSrc == "" || d.ValidTgt == ""), "data: train_src, train_tgt, valid_src and valid_tgt must all be set")
 	add(d.MinLen < 0 || d.MaxLen < 0 || (d.MaxLen > 0 && d.MinLen > d.MaxLen), "data: need 0 <= min_len <= max_len, got %d and %d", d.MinLen, d.MaxLen)
-	add(d.MaxRatio != 0 && d.MaxRatio < 1, "data: max_ratio must be 0 or at least 1, got %g", d.MaxRatio)
+	add(!(d.MaxRatio == 0 || d.MaxRatio >= 1 && finite(d.MaxRatio)), "data: max_ratio must be 0 or at least 1, got %g", d.MaxRatio)
 	add(d.BLEUSentences < 0, "data: bleu_sentences must not be negative")
 	t := c.Tokenizer
 	add((t.Src == "" || t.Tgt == "") && t.VocabSize <= 0, "tokenizer: vocab_size must be positive to train a tokenizer")
@@ -201,20 +204,24 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("model: %w", err))
 	}
 	o := c.Optimizer
-	add(!(o.LR > 0), "optimizer: lr must be positive, got %g", o.LR)
-	add(o.Beta1 < 0 || o.Beta1 >= 1 || o.Beta2 < 0 || o.Beta2 >= 1, "optimizer: betas must be in [0, 1), got %g and %g", o.Beta1, o.Beta2)
-	add(!(o.Eps > 0), "optimizer: eps must be positive, got %g", o.Eps)
-	add(o.WeightDecay < 0 || o.ClipNorm < 0, "optimizer: weight_decay and clip_norm must not be negative")
+	add(!(o.LR > 0 && finite(o.LR)), "optimizer: lr must be positive and finite, got %g", o.LR)
+	add(!(o.Beta1 >= 0 && o.Beta1 < 1 && o.Beta2 >= 0 && o.Beta2 < 1), "optimizer: betas must be in [0, 1), got %g and %g", o.Beta1, o.Beta2)
+	add(!(o.Eps > 0 && finite(o.Eps)), "optimizer: eps must be positive and finite, got %g", o.Eps)
+	add(!(o.WeightDecay >= 0 && finite(o.WeightDecay) && o.ClipNorm >= 0 && finite(o.ClipNorm)),
+		"optimizer: weight_decay and clip_norm must be finite and not negative, got %g and %g", o.WeightDecay, o.ClipNorm)
 	s := c.Schedule
 	add(s.BatchTokens <= 0, "schedule: batch_tokens must be positive, got %d", s.BatchTokens)
 	add(s.MaxSentences < 0 || s.MaxEpochs < 0 || s.MaxSteps < 0 || s.MaxTime < 0 || s.ValidEvery < 0 || s.LRPatience < 0 || s.Patience < 0 || s.LogEvery < 0,
 		"schedule: max_sentences, max_epochs, max_steps, max_time, valid_every, lr_patience, patience and log_every must not be negative")
 	add(s.MaxEpochs == 0 && s.MaxSteps == 0 && s.MaxTime == 0 && s.Patience == 0, "schedule: set at least one of max_epochs, max_steps, max_time and patience")
-	add(s.LRDecay <= 0 || s.LRDecay > 1, "schedule: lr_decay must be in (0, 1], got %g", s.LRDecay)
-	add(s.MinLR < 0 || s.MinLR > o.LR, "schedule: min_lr must be in [0, lr], got %g", s.MinLR)
+	add(!(s.LRDecay > 0 && s.LRDecay <= 1), "schedule: lr_decay must be in (0, 1], got %g", s.LRDecay)
+	add(!(s.MinLR >= 0 && s.MinLR <= o.LR && finite(s.MinLR)), "schedule: min_lr must be in [0, lr], got %g", s.MinLR)
 	k := c.Checkpoint
 	add(k.Dir == "", "checkpoint: dir must be set")
 	add(k.EverySteps < 0 || k.Every < 0, "checkpoint: every_steps and every must not be negative")
 	add(k.KeepLast < 1, "checkpoint: keep_last must be at least 1, got %d", k.KeepLast)
 	return errors.Join(errs...)
 }
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -2,6 +2,7 @@ package train
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -86,6 +87,7 @@ func TestLoadConfigNamesFile(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
 	for _, tc := range []struct {
 		name   string
 		modify func(*Config)
@@ -97,12 +99,32 @@ func TestConfigValidate(t *testing.T) {
 		{"same langs", func(c *Config) { c.Data.TgtLang = "de" }, "two different languages"},
 		{"lengths", func(c *Config) { c.Data.MinLen = 100 }, "min_len <= max_len"},
 		{"vocab", func(c *Config) { c.Tokenizer.VocabSize = 0 }, "vocab_size"},
-		{"model", func(c *Config) { c.Model.Embed = 0 }, "model: embed must be positive"},
+		{"model", func(c *Config) { c.Model.Embed = 0 }, "model: embed must be in [1, 65536], got 0"},
+		{"huge model", func(c *Config) { c.Model.EncoderHidden = 1 << 20 }, "model: encoder_hidden must be in"},
+		{"nan dropout", func(c *Config) { c.Model.Dropout = nan }, "model: dropout must be in [0, 1), got NaN"},
+		{"nan smoothing", func(c *Config) { c.Model.LabelSmoothing = nan }, "model: label_smoothing"},
+		{"max ratio", func(c *Config) { c.Data.MaxRatio = 0.5 }, "max_ratio must be 0 or at least 1"},
+		{"nan max ratio", func(c *Config) { c.Data.MaxRatio = nan }, "max_ratio must be 0 or at least 1, got NaN"},
+		{"inf max ratio", func(c *Config) { c.Data.MaxRatio = inf }, "max_ratio must be 0 or at least 1, got +Inf"},
 		{"lr", func(c *Config) { c.Optimizer.LR = 0 }, "lr must be positive"},
+		{"nan lr", func(c *Config) { c.Optimizer.LR = nan }, "lr must be positive and finite, got NaN"},
+		{"inf lr", func(c *Config) { c.Optimizer.LR = inf }, "lr must be positive and finite, got +Inf"},
 		{"betas", func(c *Config) { c.Optimizer.Beta2 = 1 }, "betas"},
+		{"nan beta1", func(c *Config) { c.Optimizer.Beta1 = nan }, "betas must be in [0, 1), got NaN"},
+		{"nan beta2", func(c *Config) { c.Optimizer.Beta2 = nan }, "betas must be in [0, 1)"},
+		{"-inf beta1", func(c *Config) { c.Optimizer.Beta1 = -inf }, "betas must be in [0, 1)"},
+		{"nan eps", func(c *Config) { c.Optimizer.Eps = nan }, "eps must be positive"},
+		{"inf eps", func(c *Config) { c.Optimizer.Eps = inf }, "eps must be positive"},
+		{"nan weight decay", func(c *Config) { c.Optimizer.WeightDecay = nan }, "weight_decay and clip_norm"},
+		{"inf clip", func(c *Config) { c.Optimizer.ClipNorm = inf }, "weight_decay and clip_norm"},
+		{"negative clip", func(c *Config) { c.Optimizer.ClipNorm = -1 }, "weight_decay and clip_norm"},
 		{"batch", func(c *Config) { c.Schedule.BatchTokens = 0 }, "batch_tokens"},
 		{"no stop", func(c *Config) { c.Schedule.MaxEpochs, c.Schedule.MaxTime, c.Schedule.Patience = 0, 0, 0 }, "at least one of"},
 		{"decay", func(c *Config) { c.Schedule.LRDecay = 2 }, "lr_decay"},
+		{"nan decay", func(c *Config) { c.Schedule.LRDecay = nan }, "lr_decay must be in (0, 1], got NaN"},
+		{"inf decay", func(c *Config) { c.Schedule.LRDecay = inf }, "lr_decay"},
+		{"nan min lr", func(c *Config) { c.Schedule.MinLR = nan }, "min_lr must be in [0, lr], got NaN"},
+		{"min lr above lr", func(c *Config) { c.Schedule.MinLR = 1 }, "min_lr must be in [0, lr]"},
 		{"keep", func(c *Config) { c.Checkpoint.KeepLast = 0 }, "keep_last"},
 		{"dir", func(c *Config) { c.Checkpoint.Dir = "" }, "dir must be set"},
 	} {
@@ -115,4 +137,63 @@ func TestConfigValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseConfigNonFinite reads NaN and infinities from YAML: they parse,
+// and Validate rejects them.
+func TestParseConfigNonFinite(t *testing.T) {
+	for _, y := range []string{
+		"optimizer:\n  lr: .nan\n",
+		"optimizer:\n  beta1: .nan\n",
+		"optimizer:\n  lr: .inf\n",
+		"schedule:\n  lr_decay: .nan\n",
+		"schedule:\n  min_lr: .nan\n",
+		"data:\n  max_ratio: .nan\n",
+		"model:\n  dropout: .nan\n",
+		"model:\n  label_smoothing: -.inf\n",
+	} {
+		c, err := ParseConfig([]byte(y))
+		if err != nil {
+			t.Errorf("%q: %v", y, err)
+			continue
+		}
+		if err := c.Validate(); err == nil {
+			t.Errorf("%q: Validate accepted a non-finite value", y)
+		}
+	}
+}
+
+// FuzzParseConfig parses fuzzed YAML: ParseConfig and Validate never
+// panic, and a configuration that validates prints and parses back to
+// itself.
+func FuzzParseConfig(f *testing.F) {
+	var buf bytes.Buffer
+	if err := DefaultConfig().WriteYAML(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.String())
+	for _, s := range []string{"", "optimizer:\n  lr: .nan\n", "schedule:\n  max_time: 90m\n", "model: {embed: 3000000000}\n",
+		"data:\n  max_ratio: .inf\n", "a: &x [*x]\n", "---\n---\n", "model:\n  attention: dot\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, y string) {
+		c, err := ParseConfig([]byte(y))
+		if err != nil {
+			return
+		}
+		if c.Validate() != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := c.WriteYAML(&out); err != nil {
+			t.Fatalf("WriteYAML of a valid config: %v", err)
+		}
+		back, err := ParseConfig(out.Bytes())
+		if err != nil {
+			t.Fatalf("printed config does not parse: %v\n%s", err, out.String())
+		}
+		if !reflect.DeepEqual(back, c) {
+			t.Errorf("round trip changed the config:\n got %+v\nwant %+v", back, c)
+		}
+	})
 }

@@ -5,11 +5,11 @@
 //
 // # Model
 //
-// The trainer sees a model only through the Model interface: its
-// parameters and a forward-backward pass over a batch of id sequences. The
-// model adds gradients of the summed loss; the trainer divides them by the
-// batch's target tokens, clips their global norm to
-// OptimizerConfig.ClipNorm and takes an Adam step.
+// The trainer trains a *seq2seq.Model: its TrainBatch adds the gradients
+// of the mean loss per target token; the trainer clips their global norm
+// to OptimizerConfig.ClipNorm and takes an Adam step. Setup builds the
+// model, the data and the validation hooks (greedy translation and BLEU)
+// of a configuration, or of a checkpoint to continue.
 //
 // # Schedule
 //
@@ -25,15 +25,16 @@
 //
 // # Checkpoints
 //
-// A checkpoint is one safetensors file (see package seq2seq/safetensors)
-// that is also a model file of package seq2seq: the parameters under their
-// names and the metadata of a model file (format "attnmt-model", the model
-// configuration as JSON, both tokenizer.json files), plus the Adam moments
-// as tensors "adam.m/NAME" and "adam.v/NAME", all float32, and the
-// metadata "checkpoint_format" ("attnmt-checkpoint"), "checkpoint_version",
+// A checkpoint is a model file of package seq2seq, written by
+// seq2seq.File.Save and read by seq2seq.LoadFile (which checks the weights
+// against the model configuration), so that "nmt translate" can use any
+// checkpoint. Besides the model it holds the Adam moments as extra float32
+// tensors "adam.m/NAME" and "adam.v/NAME" and the extra metadata
+// "checkpoint_format" ("attnmt-checkpoint"), "checkpoint_version",
 // "train_config" (JSON) and "trainer_state" (the State as JSON: step,
 // position in the data, dropout generator, learning rate, best score,
-// counters).
+// counters). Non-finite validation values are stored as the largest
+// float64, since JSON has no NaN or infinities.
 // Files are written atomically, as ckpt-STEP.safetensors in
 // CheckpointConfig.Dir, every EverySteps steps or Every wall-clock time, at
 // the end of a run and when the run's context is cancelled (Ctrl-C); the

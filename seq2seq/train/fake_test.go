@@ -13,8 +13,13 @@ import (
 // token from the previous one with a softmax over W[prev] + b, with analytic
 // gradients. Dropout drops the W row of a token with probability drop, so
 // that training consumes the random stream as a real model does.
+//
+// Its weights live in a real seq2seq model, so that checkpoints are model
+// files: W is the shared embedding matrix [v, v] and b the projection
+// bias. The other parameters of net get no gradient and do not change.
 type bigram struct {
 	v    int
+	net  *seq2seq.Model
 	w, b *seq2seq.Param
 	drop float64
 
@@ -32,10 +37,26 @@ type evalScript struct {
 	n   int // validations seen
 }
 
+// bigramConfig is the architecture of the seq2seq model holding a bigram
+// model of v tokens.
+func bigramConfig(v int) seq2seq.Config {
+	return seq2seq.Config{SrcVocab: v, TgtVocab: v, Embed: v, EncoderHidden: 1, EncoderLayers: 1, DecoderHidden: 1,
+		Attention: seq2seq.AttentionGeneral, Output: 1, ShareEmbeddings: true}
+}
+
 func newBigram(v int, seed uint64) *bigram {
-	m := &bigram{v: v, drop: 0.1,
-		w: &seq2seq.Param{Name: "w", Shape: []int{v, v}, Value: make([]float32, v*v), Grad: make([]float32, v*v)},
-		b: &seq2seq.Param{Name: "b", Shape: []int{v}, Value: make([]float32, v), Grad: make([]float32, v)},
+	net, err := seq2seq.New(bigramConfig(v), seed)
+	if err != nil {
+		panic(err) // a bug in the test
+	}
+	m := &bigram{v: v, net: net, drop: 0.1}
+	for _, p := range net.Params() {
+		switch p.Name {
+		case "src_embed":
+			m.w = p
+		case "proj.b":
+			m.b = p
+		}
 	}
 	r := rand.New(rand.NewPCG(seed, 1))
 	for i := range m.w.Value {
@@ -44,7 +65,7 @@ func newBigram(v int, seed uint64) *bigram {
 	return m
 }
 
-func (m *bigram) Params() []*seq2seq.Param { return []*seq2seq.Param{m.w, m.b} }
+func (m *bigram) Params() []*seq2seq.Param { return m.net.Params() }
 
 func (m *bigram) run(tgt [][]int, rng *rand.Rand, grad bool) seq2seq.BatchLoss {
 	var l seq2seq.BatchLoss

@@ -18,11 +18,10 @@ import (
 	"github.com/attnmt/nmt/seq2seq"
 )
 
-// Model is what the trainer needs of a translation model.
-type Model interface {
-	// Params lists the learnable tensors in a fixed order, with unique
-	// names.
-	Params() []*seq2seq.Param
+// batchModel is what the training loop calls on the model: *seq2seq.Model
+// implements it, and tests substitute fakes that train the same
+// parameters.
+type batchModel interface {
 	// TrainBatch runs the forward and backward pass on one batch of id
 	// sequences without special tokens (src[i] pairs with tgt[i]), ADDS
 	// the gradient of the mean training loss per target token to the
@@ -69,7 +68,8 @@ type Trainer struct {
 	Now func() time.Time
 
 	cfg     Config
-	model   Model
+	net     *seq2seq.Model // trained and saved in checkpoints
+	model   batchModel     // computes losses and gradients of net's parameters
 	params  []*seq2seq.Param
 	opt     *Adam
 	data    *Data
@@ -83,8 +83,10 @@ type Trainer struct {
 }
 
 // New returns a trainer of m on d with the configuration c, starting from
-// step 0 with m's current parameters.
-func New(c Config, m Model, d *Data, h Hooks) (*Trainer, error) {
+// step 0 with m's current parameters. The model configuration c.Model is
+// replaced by m's.
+func New(c Config, m *seq2seq.Model, d *Data, h Hooks) (*Trainer, error) {
+	c.Model = m.Config()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -116,7 +118,7 @@ func New(c Config, m Model, d *Data, h Hooks) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{cfg: c, model: m, params: params, opt: NewAdam(params, c.Optimizer), data: d, hooks: h,
+	t := &Trainer{cfg: c, net: m, model: m, params: params, opt: NewAdam(params, c.Optimizer), data: d, hooks: h,
 		batcher: b, valid: vb.Plan(0)}
 	if h.bleu() {
 		n := len(d.Valid)
@@ -434,8 +436,10 @@ func (t *Trainer) evaluate(ctx context.Context) (Validation, error) {
 	if tokens > 0 {
 		v.NLL = nll / float64(tokens)
 	}
-	if math.IsNaN(v.NLL) {
-		v.NLL = math.MaxFloat64 // a diverged model: the worst score, still valid JSON
+	if !finite(v.NLL) {
+		// A diverged model: the worst score, still valid JSON (which has
+		// no NaN or infinities), so that checkpoints can be saved.
+		v.NLL = math.MaxFloat64
 	}
 	v.Perplexity = min(math.Exp(v.NLL), math.MaxFloat64)
 	v.Score = -v.Perplexity
@@ -469,6 +473,10 @@ func (t *Trainer) evaluate(ctx context.Context) (Validation, error) {
 	if err != nil {
 		return Validation{}, fmt.Errorf("validate: bleu: %w", err)
 	}
+	if !finite(bleu) {
+		t.log().Warn("validation BLEU is not finite; counting it as 0", "step", t.st.Step, "bleu", bleu)
+		bleu = 0
+	}
 	v.BLEU, v.Score = bleu, bleu
 	return v, nil
 }
@@ -490,14 +498,14 @@ func (t *Trainer) saveAs(path string) (string, error) {
 	st := t.st
 	st.RNG, _ = t.pcg.MarshalBinary()
 	st.AdamSteps = t.opt.Steps
-	ck := &Checkpoint{Model: t.cfg.Model, Train: t.cfg, State: st}
+	ck := &Checkpoint{Model: t.net, Train: t.cfg, State: st, AdamM: t.opt.M, AdamV: t.opt.V}
 	if t.data.SrcTokenizer != nil {
 		ck.SrcTokenizer = t.data.SrcTokenizer.JSON()
 	}
 	if t.data.TgtTokenizer != nil {
 		ck.TgtTokenizer = t.data.TgtTokenizer.JSON()
 	}
-	if err := SaveCheckpoint(path, ck, t.params, t.opt); err != nil {
+	if err := SaveCheckpoint(path, ck); err != nil {
 		return "", err
 	}
 	return path, nil

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attnmt/nmt/seq2seq"
 )
 
 const vocab = 12
@@ -37,9 +39,27 @@ func testData() *Data {
 
 func quietLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-func newTrainer(t *testing.T, c Config, m Model, h Hooks) *Trainer {
+// newTrainer returns a trainer of m, a *bigram or a *seq2seq.Model, on
+// testData.
+func newTrainer(t *testing.T, c Config, m any, h Hooks) *Trainer {
 	t.Helper()
-	tr, err := New(c, m, testData(), h)
+	return newTrainerData(t, c, m, testData(), h)
+}
+
+func newTrainerData(t *testing.T, c Config, m any, d *Data, h Hooks) *Trainer {
+	t.Helper()
+	var tr *Trainer
+	var err error
+	switch m := m.(type) {
+	case *bigram:
+		if tr, err = New(c, m.net, d, h); err == nil {
+			tr.model = m
+		}
+	case *seq2seq.Model:
+		tr, err = New(c, m, d, h)
+	default:
+		t.Fatalf("newTrainer of a %T", m)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,11 +293,7 @@ func TestBLEUHooks(t *testing.T) {
 			return scores[min(len(calls)-1, len(scores)-1)], nil
 		},
 	}
-	tr, err := New(cfg, newBigram(vocab, 1), d, h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr.Log = quietLog()
+	tr := newTrainerData(t, cfg, newBigram(vocab, 1), d, h)
 	res, err := tr.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -394,20 +410,20 @@ func TestProgressReporting(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	cfg := testConfig(t.TempDir())
 	dup := newBigram(vocab, 1)
-	dup.b.Name = "w"
+	dup.b.Name = "src_embed"
 	for _, tc := range []struct {
 		name string
 		cfg  Config
-		m    Model
+		m    *bigram
 		d    *Data
 		want string
 	}{
 		{"config", func() Config { c := cfg; c.Schedule.BatchTokens = 0; return c }(), newBigram(vocab, 1), testData(), "batch_tokens"},
 		{"no data", cfg, newBigram(vocab, 1), &Data{}, "need training and validation examples"},
-		{"duplicate names", cfg, dup, testData(), `two parameters named "w"`},
+		{"duplicate names", cfg, dup, testData(), `two parameters named "src_embed"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(tc.cfg, tc.m, tc.d, Hooks{})
+			_, err := New(tc.cfg, tc.m.net, tc.d, Hooks{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("New error = %v, want it to contain %q", err, tc.want)
 			}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/attnmt/nmt/tokenize"
 )
 
-// Errors about one input line, reported with its number.
+// Errors about one input line, reported with its number. A line that is
+// not valid UTF-8 gets an error wrapping tokenize.ErrInvalidUTF8, as the
+// tokenizer would give.
 var (
-	// ErrInvalidUTF8 reports a line that is not valid UTF-8.
-	ErrInvalidUTF8 = errors.New("invalid UTF-8")
 	// ErrLineTooLong reports a line longer than Options.MaxLineBytes.
 	ErrLineTooLong = errors.New("line too long")
 	// ErrTooManyTokens reports a sentence of more than Options.MaxTokens tokens.
@@ -27,17 +29,21 @@ type line struct {
 }
 
 // lineReader splits a stream into lines ending in "\n" or "\r\n". Unlike
-// bufio.Scanner it goes on after a line that is too long, which it
-// discards, and it drops a UTF-8 byte order mark at the start.
+// bufio.Scanner (and so corpus.LineReader) it goes on after a line that is
+// too long, which it discards, and after one that is not valid UTF-8, which
+// it reports with the line; it drops a UTF-8 byte order mark at the start.
 type lineReader struct {
-	r   *bufio.Reader
-	max int
-	num int
-	buf []byte
+	r     *bufio.Reader
+	max   int
+	num   int
+	buf   []byte
+	where func(int) string // names a line in errors
 }
 
-func newLineReader(r io.Reader, maxBytes int) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxBytes}
+// newLineReader returns a reader of the lines of r, of at most maxBytes
+// bytes each, whose read errors name line n as where(n).
+func newLineReader(r io.Reader, maxBytes int, where func(int) string) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxBytes, where: where}
 }
 
 // next returns the next line, false at the end of the input, or an error
@@ -63,7 +69,7 @@ func (lr *lineReader) next() (line, bool, error) {
 			continue
 		}
 		if err != nil && err != io.EOF {
-			return line{}, false, fmt.Errorf("read line %d: %w", lr.num+1, err)
+			return line{}, false, fmt.Errorf("read %s: %w", lr.where(lr.num+1), err)
 		}
 		if !got {
 			return line{}, false, nil // io.EOF with nothing read
@@ -77,7 +83,7 @@ func (lr *lineReader) next() (line, bool, error) {
 	case tooLong || len(b) > lr.max:
 		l.err = fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, lr.max)
 	case !utf8.Valid(b):
-		l.err = ErrInvalidUTF8
+		l.err = tokenize.ErrInvalidUTF8
 		l.text = string(b)
 	default:
 		l.text = string(b)

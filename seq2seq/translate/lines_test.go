@@ -3,13 +3,16 @@ package translate
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/attnmt/nmt/tokenize"
 )
 
 func readAll(t *testing.T, in string, maxBytes int) []line {
 	t.Helper()
-	lr := newLineReader(strings.NewReader(in), maxBytes)
+	lr := newLineReader(strings.NewReader(in), maxBytes, func(n int) string { return fmt.Sprintf("line %d", n) })
 	var lines []line
 	for {
 		l, ok, err := lr.next()
@@ -39,7 +42,7 @@ func TestLineReader(t *testing.T) {
 		{"no final newline", "a\nb", 100, []want{{"a", nil}, {"b", nil}}},
 		{"crlf", "a\r\nb\r\n", 100, []want{{"a", nil}, {"b", nil}}},
 		{"bom", "\xef\xbb\xbfa\n\xef\xbb\xbfb\n", 100, []want{{"a", nil}, {"\xef\xbb\xbfb", nil}}},
-		{"invalid", "a\xff\nb\n", 100, []want{{"a\xff", ErrInvalidUTF8}, {"b", nil}}},
+		{"invalid", "a\xff\nb\n", 100, []want{{"a\xff", tokenize.ErrInvalidUTF8}, {"b", nil}}},
 		{"too long", "abcdef\nabc\nabcd\r\n", 4, []want{{"", ErrLineTooLong}, {"abc", nil}, {"abcd", nil}}},
 		{"too long at end", "abc\nabcdefgh", 4, []want{{"abc", nil}, {"", ErrLineTooLong}}},
 		{"longer than the buffer", strings.Repeat("x", 200<<10) + "\nok\n", 100 << 10, []want{{"", ErrLineTooLong}, {"ok", nil}}},
@@ -87,7 +90,7 @@ func FuzzLineReader(f *testing.F) {
 				}
 			case l.text != w:
 				t.Errorf("line %d: got %q, want %q", i+1, l.text, w)
-			case errors.Is(l.err, ErrInvalidUTF8) == bytes.Equal([]byte(strings.ToValidUTF8(w, "")), []byte(w)):
+			case errors.Is(l.err, tokenize.ErrInvalidUTF8) == bytes.Equal([]byte(strings.ToValidUTF8(w, "")), []byte(w)):
 				t.Errorf("line %d %q: error %v", i+1, w, l.err)
 			}
 		}

@@ -3,6 +3,7 @@ package translate
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/search"
@@ -80,21 +81,11 @@ func (s modelState) Select(rows []int) search.State { return modelState{s.st.Sel
 
 // BestIDs returns a function that translates id sequences with m and
 // search options opt, keeping the best hypothesis of each: what training
-// needs to score validation BLEU.
+// needs to score validation BLEU. It works as Translator.TranslateIDs does,
+// with one worker per CPU, without needing the tokenizers.
 func BestIDs(m *seq2seq.Model, opt search.Options) func(ctx context.Context, src [][]int) ([][]int, error) {
 	dec := SearchDecoder(m)
-	opt.NoAttention = true
 	return func(ctx context.Context, src [][]int) ([][]int, error) {
-		hyps, err := search.Search(ctx, dec, src, opt)
-		if err != nil {
-			return nil, err
-		}
-		out := make([][]int, len(hyps))
-		for i, h := range hyps {
-			if len(h) > 0 {
-				out[i] = h[0].Tokens
-			}
-		}
-		return out, nil
+		return bestIDs(ctx, dec, src, opt, runtime.GOMAXPROCS(0))
 	}
 }

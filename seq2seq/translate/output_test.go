@@ -49,3 +49,26 @@ func TestOutput(t *testing.T) {
 		t.Error("no error creating a file in a missing directory")
 	}
 }
+
+// TestOutputCommitTwice checks that a second Commit fails and leaves the
+// committed file alone.
+func TestOutputCommitTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.txt")
+	o, err := translate.CreateOutput(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("one\n"))
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err == nil {
+		t.Error("second Commit succeeded")
+	}
+	if _, err := o.Write([]byte("two\n")); err == nil {
+		t.Error("Write after Commit succeeded")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "one\n" {
+		t.Errorf("file holds %q, want %q", b, "one\n")
+	}
+}

@@ -48,7 +48,7 @@ func ParseFormat(s string) (Format, error) {
 type Result struct {
 	Line   int    // 1-based line number (or argument number)
 	Source string // the input line
-	// Err is why the line was not translated: it wraps ErrInvalidUTF8,
+	// Err is why the line was not translated: it wraps tokenize.ErrInvalidUTF8,
 	// ErrLineTooLong, ErrTooManyTokens or a tokenizer error.
 	Err error
 	// Hyps are the n-best translations, best first; none for an empty

@@ -35,8 +35,16 @@ func (s Stats) PerSecond() float64 {
 // Stream translates the lines of r and writes one output line per input
 // line to w, in t's format, until the end of r. Lines are read ahead one
 // chunk at most, so r may be of any size.
+//
+// On an error, or when ctx is canceled, Stream stops reading and returns
+// the error; every chunk written before is complete, and nothing is written
+// for lines that were not translated. Stream returns only once r is no
+// longer in use: if a Read of r is in progress then, Stream waits for it
+// to return. A reader that can block indefinitely (a terminal, a network
+// connection) should be made to return when ctx is done, for example by
+// closing it or by reading it from another goroutine.
 func (t *Translator) Stream(ctx context.Context, r io.Reader, w io.Writer) (Stats, error) {
-	lr := newLineReader(r, t.opt.MaxLineBytes)
+	lr := newLineReader(r, t.opt.MaxLineBytes, t.where)
 	return t.writeAll(ctx, lr.next, w)
 }
 
@@ -81,7 +89,7 @@ func sliceSource(lines []string, maxBytes int) func() (line, bool, error) {
 		case len(l.text) > maxBytes:
 			l.text, l.err = "", fmt.Errorf("%w (more than %d bytes)", ErrLineTooLong, maxBytes)
 		case !utf8.ValidString(l.text):
-			l.err = ErrInvalidUTF8
+			l.err = tokenize.ErrInvalidUTF8
 		}
 		i++
 		return l, true, nil
@@ -117,13 +125,17 @@ const chunkWait = 5 * time.Millisecond
 
 // run is the pipeline: a goroutine reads lines, one cuts them into chunks
 // and batches, workers translate the batches, and the caller's goroutine
-// emits the results of each chunk in order, then calls flush.
+// emits the results of each chunk in order, then calls flush. A chunk is
+// done when all its batches are translated: a batch that fails cancels the
+// run and leaves its chunk undone, so no untranslated line is emitted. run
+// returns once every goroutine, the reader's included, has returned.
 func (t *Translator) run(ctx context.Context, next func() (line, bool, error), emit func(*Result) error, flush func() error) (Stats, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	lines := make(chan line, t.opt.ChunkSize)
-	go func() { // not waited for: it may be blocked reading a terminal
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		defer close(lines)
 		for {
 			l, ok, err := next()
@@ -140,11 +152,10 @@ func (t *Translator) run(ctx context.Context, next func() (line, bool, error), e
 				return
 			}
 		}
-	}()
+	})
 	chunks := make(chan *chunk, maxChunks)
 	jobs := make(chan job)
 	slots := make(chan struct{}, maxChunks)
-	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(chunks)
 		defer close(jobs)
@@ -154,7 +165,8 @@ func (t *Translator) run(ctx context.Context, next func() (line, bool, error), e
 		wg.Go(func() {
 			for j := range jobs {
 				if err := t.translate(ctx, j); err != nil {
-					cancel(err)
+					cancel(err) // the chunk stays undone
+					continue
 				}
 				if j.c.pending.Add(-1) == 0 {
 					close(j.c.done)
@@ -168,14 +180,18 @@ func (t *Translator) run(ctx context.Context, next func() (line, bool, error), e
 			select {
 			case <-c.done:
 			case <-ctx.Done():
-				return context.Cause(ctx)
+			}
+			// Both may be ready: the run stops at a cancel even if
+			// the chunk was done.
+			if err := context.Cause(ctx); err != nil {
+				return err
 			}
 			for i := range c.items {
 				r := &c.items[i].res
 				switch {
 				case r.Err != nil:
 					st.Failed++
-					fmt.Fprintln(t.opt.Errors, errorMessage(r))
+					fmt.Fprintf(t.opt.Errors, "%s: %v\n", t.where(r.Line), r.Err)
 				case len(r.Hyps) == 0:
 					st.Empty++
 				default:
@@ -201,6 +217,26 @@ func (t *Translator) run(ctx context.Context, next func() (line, bool, error), e
 	wg.Wait()
 	st.Elapsed = time.Since(start)
 	return st, err
+}
+
+// where names input line n in messages: "line n", or "NAME:n" if
+// Options.Name is set.
+func (t *Translator) where(n int) string {
+	if t.opt.Name == "" {
+		return fmt.Sprintf("line %d", n)
+	}
+	return fmt.Sprintf("%s:%d", t.opt.Name, n)
+}
+
+// whereRange names the input lines lo to hi like where.
+func (t *Translator) whereRange(lo, hi int) string {
+	switch {
+	case lo == hi:
+		return t.where(lo)
+	case t.opt.Name == "":
+		return fmt.Sprintf("lines %d-%d", lo, hi)
+	}
+	return fmt.Sprintf("%s:%d-%d", t.opt.Name, lo, hi)
 }
 
 // cut reads chunks of lines, tokenizes them, and sends each chunk to
@@ -316,20 +352,24 @@ func (t *Translator) prepare(c *chunk) []int {
 	return todo
 }
 
-// translate decodes the batch j and stores the results in its chunk.
+// translate decodes the batch j and stores the results in its chunk. It
+// returns an error, naming the batch's lines, if the search fails or ctx
+// is done.
 func (t *Translator) translate(ctx context.Context, j job) error {
-	if ctx.Err() != nil {
-		return nil
+	if err := context.Cause(ctx); err != nil {
+		return err
 	}
 	src := make([][]int, len(j.idx))
+	lo, hi := j.c.items[j.idx[0]].res.Line, 0
 	for k, i := range j.idx {
 		src[k] = j.c.items[i].enc.IDs
+		lo, hi = min(lo, j.c.items[i].res.Line), max(hi, j.c.items[i].res.Line)
 	}
 	opt := t.opt.Search
 	opt.BatchSize = max(len(src), 1)
 	hyps, err := search.Search(ctx, t.dec, src, opt)
 	if err != nil {
-		return fmt.Errorf("translate lines %d-%d: %w", j.c.items[0].res.Line, j.c.items[len(j.c.items)-1].res.Line, err)
+		return fmt.Errorf("translate %s: %w", t.whereRange(lo, hi), err)
 	}
 	for k, i := range j.idx {
 		it := &j.c.items[i]

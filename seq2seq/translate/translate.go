@@ -11,9 +11,12 @@
 // Every input line gives exactly one output line, in the same order. An
 // empty (or all-space) line gives an empty line without running the model.
 // A line that is not valid UTF-8, is longer than Options.MaxLineBytes, or has
-// more than Options.MaxTokens tokens is reported as "line N: ..." on
-// Options.Errors and gives an empty line (in JSONL, a record with an "error"
-// field). Nothing is skipped or merged.
+// more than Options.MaxTokens tokens is reported as "line N: ..." (or
+// "NAME:N: ..." with Options.Name set) on Options.Errors and gives an empty
+// line (in JSONL, a record with an "error" field). Nothing is skipped or
+// merged. An error that stops the run (the model failing, the context
+// canceled, the input failing to read) is returned, and nothing is written
+// for the chunk being translated: the output holds whole chunks only.
 //
 // Output tokens <unk> are replaced, unless Options.NoUnkReplace is set, by
 // the source word (a whitespace-separated field of the input line) of the
@@ -64,8 +67,11 @@ type Options struct {
 	Format Format
 	// Attention adds the attention matrix and the source tokens to JSONL records.
 	Attention bool
-	// Errors receives a "line N: ..." message for every line that cannot
-	// be translated; nil discards them.
+	// Name names the input in messages about its lines: "NAME:N: ...".
+	// If empty they read "line N: ...".
+	Name string
+	// Errors receives a "line N: ..." (or "NAME:N: ...") message for
+	// every line that cannot be translated; nil discards them.
 	Errors io.Writer
 	// Progress, if set, is called after each chunk is written.
 	Progress func(Stats)
@@ -134,11 +140,16 @@ func New(dec search.Decoder, src, tgt Tokenizer, opt Options) (*Translator, erro
 
 // TranslateIDs translates tokenized sentences (ids without special tokens)
 // and returns the tokens of the best translation of each, in order. It is
-// what training needs for validation scores.
+// what training needs for validation scores (see also BestIDs).
 func (t *Translator) TranslateIDs(ctx context.Context, src [][]int) ([][]int, error) {
-	opt := t.opt.Search
+	return bestIDs(ctx, t.dec, src, t.opt.Search, t.opt.Workers)
+}
+
+// bestIDs searches src with opt on workers goroutines and returns the
+// tokens of the best hypothesis of each sentence, in order.
+func bestIDs(ctx context.Context, dec search.Decoder, src [][]int, opt search.Options, workers int) ([][]int, error) {
 	opt.NBest, opt.NoAttention = 1, true
-	hyps, err := t.searchAll(ctx, src, opt)
+	hyps, err := searchAll(ctx, dec, src, opt, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -151,23 +162,23 @@ func (t *Translator) TranslateIDs(ctx context.Context, src [][]int) ([][]int, er
 	return out, nil
 }
 
-// searchAll searches src in batches of similar lengths on the workers and
-// returns the hypotheses in input order.
-func (t *Translator) searchAll(ctx context.Context, src [][]int, opt search.Options) ([][]search.Hypothesis, error) {
+// searchAll searches src with dec in batches of similar lengths on workers
+// goroutines and returns the hypotheses in input order.
+func searchAll(ctx context.Context, dec search.Decoder, src [][]int, opt search.Options, workers int) ([][]search.Hypothesis, error) {
 	order := byLength(len(src), func(i int) int { return len(src[i]) })
 	out := make([][]search.Hypothesis, len(src))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	batches := make(chan []int)
 	var wg sync.WaitGroup
-	for range t.opt.Workers {
+	for range max(workers, 1) {
 		wg.Go(func() {
 			for idx := range batches {
 				part := make([][]int, len(idx))
 				for j, i := range idx {
 					part[j] = src[i]
 				}
-				hyps, err := search.Search(ctx, t.dec, part, opt)
+				hyps, err := search.Search(ctx, dec, part, opt)
 				if err != nil {
 					cancel(err)
 					continue

@@ -12,13 +12,17 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/search/searchtest"
 	"github.com/attnmt/nmt/seq2seq/translate"
 	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
+	"github.com/attnmt/nmt/tokenize"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -60,7 +64,7 @@ func TestTranslateLines(t *testing.T) {
 		{"unk subword", false, nil, "ein Fahrzeug", "ein Fahr Fahrzeug", nil},
 		{"empty", true, nil, "", "", nil},
 		{"spaces", true, nil, " \t ", "", nil},
-		{"invalid UTF-8", true, nil, "ein \xff Mann", "", translate.ErrInvalidUTF8},
+		{"invalid UTF-8", true, nil, "ein \xff Mann", "", tokenize.ErrInvalidUTF8},
 		{"too many tokens", true, func(o *translate.Options) { o.MaxTokens = 3 }, "ein Mann fährt Fahrrad", "", translate.ErrTooManyTokens},
 		{"too many bytes", true, func(o *translate.Options) { o.MaxLineBytes = 10 }, "ein Mann fährt", "", translate.ErrLineTooLong},
 	}
@@ -262,6 +266,151 @@ func TestStreamErrors(t *testing.T) {
 	}
 }
 
+// failShortDecoder fails on a batch with a sentence of at most two
+// tokens, once the output of the first chunk is being written.
+type failShortDecoder struct {
+	search.Decoder
+	writing <-chan struct{}
+	failed  chan<- struct{}
+}
+
+func (d failShortDecoder) Begin(ctx context.Context, src [][]int) (search.State, error) {
+	for _, s := range src {
+		if len(s) <= 2 {
+			select {
+			case <-d.writing:
+			case <-time.After(5 * time.Second):
+			}
+			close(d.failed)
+			return nil, errors.New("short sentence")
+		}
+	}
+	return d.Decoder.Begin(ctx, src)
+}
+
+// signalWriter closes writing on its first Write and returns once failed
+// is closed, and a little later.
+type signalWriter struct {
+	bytes.Buffer
+	once    sync.Once
+	writing chan<- struct{}
+	failed  <-chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() {
+		close(w.writing)
+		select {
+		case <-w.failed:
+			time.Sleep(10 * time.Millisecond) // for the failed batch to be counted
+		case <-time.After(5 * time.Second):
+		}
+	})
+	return w.Buffer.Write(p)
+}
+
+// TestStreamFailedBatch fails the second batch of the second chunk while
+// the first chunk is written: the first chunk is written whole, nothing
+// of the second, and the error names the failed batch's lines.
+func TestStreamFailedBatch(t *testing.T) {
+	in := "ein Mann fährt Fahrrad .\neine Frau läuft .\nein Mann läuft .\neine Frau fährt\n" +
+		"ein Mann fährt Fahrrad .\nFrau\neine Frau läuft .\nein Mann\n"
+	want := ". Fahrrad fährt Mann ein\n. läuft Frau eine\n. läuft Mann ein\nfährt Frau eine\n"
+	tok := translatetest.New(vocab, false)
+	opt := translate.DefaultOptions()
+	opt.ChunkSize, opt.Search.BatchSize, opt.Workers = 4, 2, 1
+	for i := range 20 { // the bug this guards against showed half of the time
+		writing, failed := make(chan struct{}), make(chan struct{})
+		dec := failShortDecoder{&searchtest.Copy{V: tok.VocabSize(), Reverse: true}, writing, failed}
+		tr, err := translate.New(dec, tok, tok, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &signalWriter{writing: writing, failed: failed}
+		st, err := tr.Stream(context.Background(), strings.NewReader(in), w)
+		if err == nil || !strings.Contains(err.Error(), "translate lines 6-8: search sentences 1-2: begin: short sentence") {
+			t.Fatalf("run %d: got error %v, want one about lines 6-8", i, err)
+		}
+		if w.String() != want || st.Lines != 4 {
+			t.Fatalf("run %d: wrote %d lines %q, want the first chunk only: %q", i, st.Lines, w.String(), want)
+		}
+	}
+}
+
+// blockingReader returns its text, then blocks in Read until released.
+type blockingReader struct {
+	text     string
+	blocked  chan struct{} // closed when Read blocks
+	release  chan struct{}
+	inRead   atomic.Bool
+	finished atomic.Bool // set when Read returns after release
+}
+
+func (r *blockingReader) Read(p []byte) (int, error) {
+	if r.text != "" {
+		n := copy(p, r.text)
+		r.text = r.text[n:]
+		return n, nil
+	}
+	r.inRead.Store(true)
+	defer r.inRead.Store(false)
+	close(r.blocked)
+	<-r.release
+	r.finished.Store(true)
+	return 0, io.EOF
+}
+
+// TestStreamWaitsForReader checks that Stream, canceled while its reader
+// is blocked, returns only once the Read returned.
+func TestStreamWaitsForReader(t *testing.T) {
+	r := &blockingReader{text: "ein Mann\n", blocked: make(chan struct{}), release: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	type ret struct {
+		st  translate.Stats
+		err error
+	}
+	done := make(chan ret, 1)
+	tr := newTranslator(t, true, nil)
+	var out bytes.Buffer
+	go func() {
+		st, err := tr.Stream(ctx, r, &out)
+		done <- ret{st, err}
+	}()
+	<-r.blocked
+	cancel()
+	select {
+	case <-done:
+		t.Fatal("Stream returned while its reader was in Read")
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(r.release)
+	got := <-done
+	if !errors.Is(got.err, context.Canceled) {
+		t.Errorf("got error %v, want context.Canceled", got.err)
+	}
+	if !r.finished.Load() || r.inRead.Load() {
+		t.Error("Stream returned before its reader's Read")
+	}
+	if got.st.Lines != 0 && out.String() != "Mann ein\n" {
+		t.Errorf("wrote %q for %d lines, want the whole chunk or nothing", out.String(), got.st.Lines)
+	}
+}
+
+func TestStreamName(t *testing.T) {
+	var errs bytes.Buffer
+	tr := newTranslator(t, true, func(o *translate.Options) { o.Name, o.Errors = "in.de", &errs })
+	if _, err := tr.Stream(context.Background(), strings.NewReader("ein\nein \xff\n"), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if want := "in.de:2: invalid UTF-8\n"; errs.String() != want {
+		t.Errorf("errors %q, want %q", errs.String(), want)
+	}
+	_, err := tr.Stream(context.Background(), iotestErrReader{}, io.Discard)
+	if err == nil || err.Error() != "read in.de:1: disk on fire" {
+		t.Errorf("read error: got %v", err)
+	}
+}
+
 type iotestErrReader struct{}
 
 func (iotestErrReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
@@ -387,4 +536,41 @@ func BenchmarkStream(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(1000*b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// TestBestIDs checks that BestIDs, which batches sentences by length on
+// several workers, gives what a search of each sentence alone gives.
+func TestBestIDs(t *testing.T) {
+	cfg := seq2seq.Config{SrcVocab: 16, TgtVocab: 16, Embed: 8, EncoderHidden: 8, EncoderLayers: 1,
+		DecoderHidden: 16, Attention: "additive", AttentionDim: 8, Output: 8}
+	m, err := seq2seq.New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := search.DefaultOptions()
+	opt.Beam, opt.BatchSize = 1, 4
+	var src [][]int
+	for i := range 13 {
+		s := make([]int, 1+(i*5)%9)
+		for j := range s {
+			s[j] = 4 + (i*3+j)%12
+		}
+		src = append(src, s)
+	}
+	got, err := translate.BestIDs(m, opt)(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := translate.SearchDecoder(m)
+	one := opt
+	one.BatchSize, one.NoAttention = 1, true
+	for i, s := range src {
+		hyps, err := search.Search(context.Background(), dec, [][]int{s}, one)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got[i], hyps[0][0].Tokens) {
+			t.Errorf("sentence %d: got %v, want %v", i, got[i], hyps[0][0].Tokens)
+		}
+	}
 }

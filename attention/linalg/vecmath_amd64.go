@@ -1,0 +1,36 @@
+//go:build amd64 && !purego
+
+package linalg
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2FMA reports whether the CPU and OS support the AVX2 and FMA
+// instructions that vecmath_amd64.s uses.
+var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// The kernels below process the first len(x)&^7 elements (len(dst)&^7 for
+// addTanhAVX2); see vecmath_amd64.s.
+
+//go:noescape
+func tanhAVX2(x []float32)
+
+//go:noescape
+func sigmoidAVX2(x []float32)
+
+//go:noescape
+func addTanhAVX2(dst, a, b []float32)
+
+//go:noescape
+func expAVX2(x []float32)
+
+//go:noescape
+func expShiftSumAVX2(x []float32, shift float32) float32
+
+//go:noescape
+func maxAVX2(x []float32) float32
+
+//go:noescape
+func dotAVX2(x, y []float32) float32
+
+//go:noescape
+func axpyAVX2(alpha float32, x, y []float32)
