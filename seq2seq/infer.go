@@ -130,7 +130,7 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	copy(st.c, c)
 
 	w := attn[:R*S]
-	m.att.Score(st.s, st.keys, S, R, st.lens, w, nil)
+	m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
 	attention.Softmax(w, S, R, st.lens)
 	ctx := ar.takeDirty(R * M)
 	attention.Context(w, st.mem, S, R, M, st.lens, ctx)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 
@@ -90,6 +91,20 @@ func LoadFile(path string) (*File, error) {
 	f, err := fromSafetensors(sf)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// ReadFile reads a model file of size bytes from r, as LoadFile does;
+// name identifies it in errors.
+func ReadFile(r io.ReaderAt, size int64, name string) (*File, error) {
+	sf, err := safetensors.Read(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	f, err := fromSafetensors(sf)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
 	return f, nil
 }

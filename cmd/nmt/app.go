@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/attnmt/nmt/attention/linalg"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -16,7 +18,7 @@ func newApp() *cli.App {
 	return &cli.App{
 		Name:    "nmt",
 		Usage:   "attention-based neural machine translation: train, translate, align",
-		Version: version,
+		Version: version + " (matrix products: " + linalg.Backend() + "; vector kernels: " + linalg.VecBackend() + ")",
 		Description: `nmt trains LSTM encoder-decoder translation models with attention,
 translates sentences and files with them, and exports which source words
 each output word attended to.
@@ -35,6 +37,7 @@ Examples:
 			evalCommand(),
 			tokenizerCommand(),
 			corpusCommand(),
+			exportCommand(),
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/attnmt/nmt/attention/linalg"
 	"io"
 	"log/slog"
 	"os"
@@ -98,6 +99,7 @@ func trainAction(c *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("nmt train: --progress %q: want auto, bar or log", p), 2)
 	}
 	log := slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
+	log.Info("compute", "blas", linalg.Backend(), "vector", linalg.VecBackend())
 	cfg := train.DefaultConfig()
 	var ck *train.Checkpoint
 	switch {
