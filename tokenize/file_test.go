@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ func TestSaveLoad(t *testing.T) {
 	for _, s := range smallCorpus {
 		a, _ := tok.Encode(s)
 		b, _ := got.Encode(s)
-		if !equalInts(a.IDs, b.IDs) {
+		if !slices.Equal(a.IDs, b.IDs) {
 			t.Errorf("Encode(%q) differs after Save and Load", s)
 		}
 	}
@@ -76,18 +77,6 @@ func TestSaveLoad(t *testing.T) {
 	if err := tok.Save(filepath.Join(t.TempDir(), "no", "such", "dir", "tok.json")); err == nil {
 		t.Error("Save into a missing directory succeeded")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestSugarmeLoadsFile checks that sugarme's own loader, with its own
@@ -111,7 +100,7 @@ func TestSugarmeLoadsFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !equalInts(got.Ids, want.IDs) {
+		if !slices.Equal(got.Ids, want.IDs) {
 			t.Errorf("%q: sugarme ids %v, Tokenizer ids %v", s, got.Ids, want.IDs)
 		}
 		if got := tk.Decode(got.Ids, true); got != s {
@@ -232,7 +221,7 @@ func TestFromJSONArrayMerges(t *testing.T) {
 	for _, s := range smallCorpus {
 		a, _ := tok.Encode(s)
 		b, _ := got.Encode(s)
-		if !equalInts(a.IDs, b.IDs) {
+		if !slices.Equal(a.IDs, b.IDs) {
 			t.Errorf("Encode(%q) differs with merges written as arrays", s)
 		}
 	}

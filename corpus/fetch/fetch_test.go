@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,7 +116,7 @@ func TestDownload(t *testing.T) {
 			opts := quiet()
 			opts.Client, opts.Retries = ts.Client(), tt.retries
 			res, err := Download(context.Background(), ts.URL+"/f", dst, sha, opts)
-			if got := srv.requests(); !slicesEqual(got, tt.wantRanges) {
+			if got := srv.requests(); !slices.Equal(got, tt.wantRanges) {
 				t.Errorf("requests with Range %q, want %q", got, tt.wantRanges)
 			}
 			if tt.wantErr != nil {
@@ -154,18 +155,6 @@ func matches(err, want error) bool {
 		return errors.As(err, &se) && strings.Contains(err.Error(), "404")
 	}
 	return errors.Is(err, want)
-}
-
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDownloadCanceled(t *testing.T) {

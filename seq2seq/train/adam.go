@@ -54,14 +54,10 @@ func (a *Adam) Step(params []*seq2seq.Param) error {
 			return fmt.Errorf("adam: parameter %s has %d values and %d gradients, optimizer has %d", p.Name, len(w), len(g), len(m))
 		}
 		forChunks(len(w), func(lo, hi int) {
-			w, g, m, v := w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi]
-			for j := range w {
-				gj := g[j]
-				mj := b1*m[j] + c1*gj
-				vj := b2*v[j] + c2*gj*gj
-				m[j], v[j] = mj, vj
-				w[j] = w[j]*decay - stepSize*mj/(sqrt32(vj)*invSqrtBC2+eps)
-			}
+			linalg.AdamUpdate(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], linalg.AdamParams{
+				Beta1: b1, Beta2: b2, OneMinusBeta1: c1, OneMinusBeta2: c2,
+				StepSize: stepSize, InvSqrtBC2: invSqrtBC2, Eps: eps, Decay: decay,
+			})
 		})
 	}
 	return nil
@@ -87,8 +83,6 @@ func forChunks(n int, fn func(lo, hi int)) {
 	})
 }
 
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
-
 // GradNorm returns the L2 norm of all gradients of params together.
 func GradNorm(params []*seq2seq.Param) float64 {
 	var sum float64
@@ -98,11 +92,7 @@ func GradNorm(params []*seq2seq.Param) float64 {
 		}
 		partial := make([]float64, (len(p.Grad)+chunkSize-1)/chunkSize)
 		forChunks(len(p.Grad), func(lo, hi int) {
-			var s float64
-			for _, g := range p.Grad[lo:hi] {
-				s += float64(g) * float64(g)
-			}
-			partial[lo/chunkSize] = s
+			partial[lo/chunkSize] = linalg.SumSquares(p.Grad[lo:hi])
 		})
 		for _, s := range partial {
 			sum += s

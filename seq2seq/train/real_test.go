@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/attnmt/nmt/seq2seq"
@@ -46,7 +47,7 @@ func TestRealModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, p := range straight.Params() {
-		if !equalBits(p.Value, resumed.Params()[i].Value) {
+		if !slices.Equal(p.Value, resumed.Params()[i].Value) {
 			t.Fatalf("parameter %s differs between the straight and the resumed run", p.Name)
 		}
 	}
@@ -71,16 +72,4 @@ func TestRealModel(t *testing.T) {
 	if len(f.Extra) != 2*len(straight.Params()) {
 		t.Errorf("model file sees %d extra tensors, want the %d optimizer moments", len(f.Extra), 2*len(straight.Params()))
 	}
-}
-
-func equalBits(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestSetupAndResume(t *testing.T) {
 		t.Errorf("resumed at step %d with %d optimizer steps, want 4 and %d", tr2.State().Step, tr2.opt.Steps, ck.State.AdamSteps)
 	}
 	for i, p := range tr2.params {
-		if !equalBits(p.Value, tr.params[i].Value) {
+		if !slices.Equal(p.Value, tr.params[i].Value) {
 			t.Fatalf("parameter %s not restored", p.Name)
 		}
 	}
