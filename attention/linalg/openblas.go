@@ -1,3 +1,5 @@
+//go:build !windows
+
 package linalg
 
 import (
@@ -25,9 +27,6 @@ var libraryNames = []string{
 // The Fortran entry point takes every argument by pointer, so it is called
 // through purego.SyscallN without cgo or reflection.
 func loadOpenBLAS(path string) (backend, error) {
-	if runtime.GOOS == "windows" {
-		return backend{}, errors.New("run-time loading of OpenBLAS is not supported on windows")
-	}
 	names := libraryNames
 	if path != "" {
 		names = []string{path}
