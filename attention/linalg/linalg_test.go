@@ -77,6 +77,12 @@ func TestGemmMatchesNaive(t *testing.T) {
 		{true, false, 300, 200, 100, 1, 0, 0},
 		{false, false, 20, 900, 200, 1, 1, 2},
 		{true, true, 20, 900, 200, 0.5, 0, 0},
+		// One row: matrix-vector products, alone and split.
+		{false, true, 1, 37, 19, 1, 0.5, 0},
+		{false, false, 1, 37, 19, 2, 0, 3},
+		{true, true, 1, 37, 19, 1, 1, 2},
+		{true, false, 1, 3000, 800, 1, 0, 1},
+		{false, true, 1, 3000, 800, 1, 0.5, 0},
 	}
 	for _, be := range backends(t) {
 		for _, tc := range cases {

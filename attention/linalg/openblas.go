@@ -55,7 +55,14 @@ func loadOpenBLAS(path string) (backend, error) {
 		purego.SyscallN(fn, 1)
 	}
 	name := fmt.Sprintf("openblas (%s, %d goroutines)", path, runtime.GOMAXPROCS(0))
+	sgemv, _ := purego.Dlsym(lib, "sgemv_") // 0 when missing: sgemm serves
 	call := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		if m == 1 && sgemv != 0 {
+			// A single row (decoding one sentence): a matrix-vector
+			// product streams B once, where sgemm would pack it first.
+			callGemv(sgemv, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c)
+			return
+		}
 		// Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T:
 		// swap the operands and the dimensions m and n.
 		args := fortranArgs{
@@ -94,4 +101,39 @@ type fortranArgs struct {
 	m, n, k        int32
 	lda, ldb, ldc  int32
 	alpha, beta    float32
+}
+
+// callGemv computes the one-row product c[1, n] = alpha * op(a)[1, k] *
+// op(B)[k, n] + beta * c with the Fortran sgemv_. Row-major B is the
+// transpose of a column-major matrix with leading dimension ldb.
+func callGemv(sgemv uintptr, transA, transB bool, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32) {
+	args := gemvArgs{trans: 'T', m: int32(k), n: int32(n), lda: int32(ldb), incx: 1, incy: 1, alpha: alpha, beta: beta}
+	if !transB {
+		// B row-major [k, n] is column-major [n, k]: c = B_col * a.
+		args.trans, args.m, args.n = 'N', int32(n), int32(k)
+	}
+	if transA {
+		args.incx = int32(lda) // a is a column of the stored [k, 1] matrix
+	}
+	purego.SyscallN(sgemv,
+		uintptr(unsafe.Pointer(&args.trans)),
+		uintptr(unsafe.Pointer(&args.m)), uintptr(unsafe.Pointer(&args.n)),
+		uintptr(unsafe.Pointer(&args.alpha)),
+		uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(unsafe.Pointer(&args.lda)),
+		uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(&args.incx)),
+		uintptr(unsafe.Pointer(&args.beta)),
+		uintptr(unsafe.Pointer(unsafe.SliceData(c))), uintptr(unsafe.Pointer(&args.incy)),
+	)
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(c)
+}
+
+// gemvArgs holds the by-reference scalar arguments of sgemv_.
+type gemvArgs struct {
+	trans       byte
+	m, n        int32
+	lda         int32
+	incx, incy  int32
+	alpha, beta float32
 }
