@@ -163,3 +163,28 @@ func TestForceMatchesTraining(t *testing.T) {
 		t.Errorf("forced NLL %v, training NLL %v", sum, want.NLL)
 	}
 }
+
+// TestDecoderLargeBatch checks the decoder on a batch large enough for its
+// matrix products and element-wise kernels to be split across cores.
+func TestDecoderLargeBatch(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.LabelSmoothing = 0
+	cfg.InputFeeding = true
+	m, err := New(cfg, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src, tgt [][]int
+	for i := range 133 {
+		src = append(src, tinySrc[i%len(tinySrc)])
+		tgt = append(tgt, tinyTgt[i%len(tinyTgt)])
+	}
+	want, err := m.EvalBatch(context.Background(), src, tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := forcedNLL(t, m.NewDecoder(), src, tgt)
+	if math.Abs(got-want.NLL) > 1e-4*math.Max(1, want.NLL) {
+		t.Errorf("decoder NLL %v, training NLL %v", got, want.NLL)
+	}
+}

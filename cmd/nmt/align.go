@@ -12,6 +12,7 @@ import (
 
 	"github.com/attnmt/nmt/attention/align"
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/translate"
 )
@@ -75,7 +76,7 @@ Examples:
    nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
    nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model `FILE`", Required: true},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: pretrained.Default, Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + ")"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
 			&cli.StringFlag{Name: "ref", Aliases: []string{"r"}, Usage: "given translations of the input, line by line: score and align them instead of decoding"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: string(align.Pharaoh), Usage: "output format: " + strings.Join(formats, ", ")},

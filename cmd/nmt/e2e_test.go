@@ -125,3 +125,17 @@ schedule:
 		t.Errorf("nmt align -f pharaoh:\n got %q\nwant %q", out, wantLinks)
 	}
 }
+
+// TestBuiltinModel translates with the model built into the binary, as
+// the README's first command does: one line out per line in, empty for
+// empty.
+func TestBuiltinModel(t *testing.T) {
+	out, stderr, err := runNMT(t, "translate", "Ein Mann fährt mit dem Fahrrad die Straße entlang.", "")
+	if err != nil {
+		t.Fatalf("nmt translate: %v\n%s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 2 || strings.TrimSpace(lines[0]) == "" || lines[1] != "" {
+		t.Fatalf("nmt translate printed %q, want one translation and one empty line", out)
+	}
+}

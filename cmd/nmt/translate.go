@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/translate"
 )
@@ -71,7 +73,7 @@ Examples:
    nmt translate --model de-en.nmt -i test.de.gz -o test.en --beam 10
    nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: pretrained.Default, Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + ")"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "file to translate, one sentence a line (default: arguments, or standard input)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write, atomically (default: standard output)"},
 			&cli.IntFlag{Name: "beam", Usage: "beam size; 1 is greedy search", Value: def.Search.Beam},
@@ -98,9 +100,6 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	}
 	if c.NArg() > 0 && c.IsSet("input") {
 		return cli.Exit("give sentences as arguments or --input, not both", 2)
-	}
-	if c.String("model") == "" {
-		return cli.Exit("no model: give one with --model FILE (there is no built-in model yet)", 2)
 	}
 	m, err := load(c.String("model"))
 	if err != nil {

@@ -215,7 +215,7 @@ func TestTranslateCommandErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no model", []string{"ein Mann"}, 2, "no model: give one with --model FILE"},
+		{"built-in model by default", []string{"ein Mann"}, 1, "load model de-en: no such model"},
 		{"bad format", []string{"-m", "reverse.nmt", "--format", "xml", "ein"}, 2, `unknown output format "xml"`},
 		{"n-best above beam", []string{"-m", "reverse.nmt", "--beam", "2", "--n-best", "3", "ein"}, 2, "n-best must be between 1 and the beam size 2"},
 		{"n-best as text", []string{"-m", "reverse.nmt", "--n-best", "2", "ein"}, 2, "n-best 2 needs JSONL"},

@@ -3,9 +3,11 @@ package translate
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/attnmt/nmt/seq2seq"
+	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/tokenize"
 )
@@ -18,9 +20,17 @@ type Model struct {
 	Src, Tgt *tokenize.Tokenizer
 }
 
-// LoadModel reads the model file at path (see seq2seq.LoadFile).
+// LoadModel reads the model file at path (see seq2seq.LoadFile), or, when
+// no such file exists and path names a built-in model (package
+// pretrained), that model.
 func LoadModel(path string) (*Model, error) {
-	f, err := seq2seq.LoadFile(path)
+	var f *seq2seq.File
+	var err error
+	if _, statErr := os.Stat(path); statErr != nil && pretrained.Has(path) {
+		f, err = pretrained.Load(path)
+	} else {
+		f, err = seq2seq.LoadFile(path)
+	}
 	if err != nil {
 		return nil, err
 	}

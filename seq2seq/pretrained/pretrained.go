@@ -1,0 +1,53 @@
+// Package pretrained holds the models built into the nmt binary, so that
+// translation works out of the box with no download.
+//
+// Each model is a model file (see seq2seq.LoadFile) embedded at build time
+// and named by its language pair, source first: "de-en" is German to
+// English. Default names the model used when none is given.
+package pretrained
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/attnmt/nmt/seq2seq"
+)
+
+// Default is the name of the model used when none is given.
+const Default = "de-en"
+
+//go:embed de-en.safetensors
+var deEn []byte
+
+// models maps each built-in model's name to its file.
+var models = map[string][]byte{
+	"de-en": deEn,
+}
+
+// Names lists the built-in models, sorted.
+func Names() []string {
+	names := make([]string, 0, len(models))
+	for name := range models {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Has reports whether name is a built-in model.
+func Has(name string) bool {
+	_, ok := models[name]
+	return ok
+}
+
+// Load returns the built-in model called name.
+func Load(name string) (*seq2seq.File, error) {
+	data, ok := models[name]
+	if !ok {
+		return nil, fmt.Errorf("no built-in model %q (built in: %s)", name, strings.Join(Names(), ", "))
+	}
+	return seq2seq.ReadFile(bytes.NewReader(data), int64(len(data)), "built-in "+name)
+}
