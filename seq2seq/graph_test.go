@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,32 +18,11 @@ func graphTestConfigs() []struct {
 	name string
 	cfg  Config
 } {
-	edits := []struct {
-		name string
-		edit func(*Config)
-	}{
-		{"additive", func(*Config) {}},
-		{"dot", func(c *Config) { c.Attention = AttentionDot }},
-		{"general", func(c *Config) { c.Attention = AttentionGeneral }},
-		{"input feeding", func(c *Config) { c.InputFeeding = true }},
-		{"two layers", func(c *Config) { c.EncoderLayers = 2 }},
-		{"tied and shared", func(c *Config) {
-			c.TgtVocab = c.SrcVocab
-			c.ShareEmbeddings, c.TieEmbeddings = true, true
-			c.Output = c.Embed
-			c.InputFeeding = true
-		}},
-		{"tied only", func(c *Config) {
-			c.TieEmbeddings = true
-			c.Output = c.Embed
-		}},
-		{"dropout", func(c *Config) {
-			c.Dropout = 0.3
-			c.InputFeeding = true
-			c.EncoderLayers = 2
-		}},
-		{"no smoothing", func(c *Config) { c.LabelSmoothing = 0 }},
-	}
+	edits := append(slices.Clone(configVariants), configVariant{"dropout", func(c *Config) {
+		c.Dropout = 0.3
+		c.InputFeeding = true
+		c.EncoderLayers = 2
+	}})
 	var out []struct {
 		name string
 		cfg  Config

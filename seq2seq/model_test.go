@@ -21,24 +21,34 @@ func tinyConfig() Config {
 var tinySrc = [][]int{{4, 5, 6, 7}, {8, 1}, {12}}
 var tinyTgt = [][]int{{4, 5}, {6, 7, 8, 9}, {10}}
 
+// configVariant is an architecture the layer tests run on.
+type configVariant struct {
+	name string
+	edit func(*Config)
+}
+
+// configVariants cover every option that changes the computation.
+var configVariants = []configVariant{
+	{"additive", func(*Config) {}},
+	{"dot", func(c *Config) { c.Attention = AttentionDot }},
+	{"general", func(c *Config) { c.Attention = AttentionGeneral }},
+	{"input feeding", func(c *Config) { c.InputFeeding = true }},
+	{"two layers", func(c *Config) { c.EncoderLayers = 2 }},
+	{"tied and shared", func(c *Config) {
+		c.TgtVocab = c.SrcVocab
+		c.ShareEmbeddings, c.TieEmbeddings = true, true
+		c.Output = c.Embed
+		c.InputFeeding = true
+	}},
+	{"tied only", func(c *Config) {
+		c.TieEmbeddings = true
+		c.Output = c.Embed
+	}},
+	{"no smoothing", func(c *Config) { c.LabelSmoothing = 0 }},
+}
+
 func TestGradients(t *testing.T) {
-	tests := []struct {
-		name string
-		edit func(*Config)
-	}{
-		{"additive", func(*Config) {}},
-		{"dot", func(c *Config) { c.Attention = AttentionDot }},
-		{"general", func(c *Config) { c.Attention = AttentionGeneral }},
-		{"input feeding", func(c *Config) { c.InputFeeding = true }},
-		{"two layers", func(c *Config) { c.EncoderLayers = 2 }},
-		{"tied and shared", func(c *Config) {
-			c.TgtVocab = c.SrcVocab
-			c.ShareEmbeddings, c.TieEmbeddings = true, true
-			c.Output = c.Embed
-			c.InputFeeding = true
-		}},
-		{"no smoothing", func(c *Config) { c.LabelSmoothing = 0 }},
-	}
+	tests := configVariants
 	ctx := context.Background()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
