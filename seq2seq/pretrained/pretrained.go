@@ -3,7 +3,8 @@
 //
 // Each model is a model file (see seq2seq.LoadFile) embedded at build time
 // and named by its language pair, source first: "de-en" is German to
-// English. Default names the model used when none is given.
+// English, "en-de" English to German. Default names the model used when
+// none is given.
 package pretrained
 
 import (
@@ -22,9 +23,13 @@ const Default = "de-en"
 //go:embed de-en.safetensors
 var deEn []byte
 
+//go:embed en-de.safetensors
+var enDe []byte
+
 // models maps each built-in model's name to its file.
 var models = map[string][]byte{
 	"de-en": deEn,
+	"en-de": enDe,
 }
 
 // Names lists the built-in models, sorted.
