@@ -106,18 +106,7 @@ func TestGraphMatchesDirect(t *testing.T) {
 func TestGraphSharesParams(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.TieEmbeddings, cfg.Output = true, cfg.Embed
-	m, err := New(cfg, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bt, err := newBatch(cfg, tinySrc, tinyTgt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := newTrainGraph(m, bt.B, bt.S, bt.T)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, bt, tg := newTinyGraph(t, cfg)
 	defer tg.Close()
 	if _, err := tg.run(context.Background(), bt, nil); err != nil {
 		t.Fatal(err)
@@ -202,18 +191,7 @@ func TestGraphReuse(t *testing.T) {
 
 func TestGraphErrors(t *testing.T) {
 	cfg := tinyConfig()
-	m, err := New(cfg, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bt, err := newBatch(cfg, tinySrc, tinyTgt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := newTrainGraph(m, bt.B, bt.S, bt.T)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, bt, tg := newTinyGraph(t, cfg)
 	defer tg.Close()
 
 	t.Run("cancelled", func(t *testing.T) {
@@ -374,4 +352,23 @@ func benchReference(b *testing.B, step func(m *Model, bt *batch) (BatchLoss, err
 		tokens += l.Tokens
 	}
 	b.ReportMetric(float64(tokens)/b.Elapsed().Seconds(), "tok/s")
+}
+
+// newTinyGraph returns a model of cfg, the batch of tinySrc and tinyTgt,
+// and the training graph for that batch's shape.
+func newTinyGraph(t *testing.T, cfg Config) (*Model, *batch, *trainGraph) {
+	t.Helper()
+	m, err := New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, err := newBatch(cfg, tinySrc, tinyTgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := newTrainGraph(m, bt.B, bt.S, bt.T)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, bt, tg
 }
