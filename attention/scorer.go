@@ -97,6 +97,14 @@ func (s *Additive) Score(q, keys []float32, S, B int, lens []int, e, saved []flo
 	}
 	qp, act := saved[:B*A], saved[B*A:]
 	linalg.Gemm(false, true, B, A, s.q, 1, q, s.q, s.Wq.Value, s.q, 0, qp, A) // [B, A]
+	s.ScoreProjected(qp, keys, S, B, lens, e, act)
+}
+
+// ScoreProjected is Score for queries already projected by Wq: qp is
+// [B, A], act of B*S*A receives tanh(k + Wq q). Decoders that compute the
+// projection their own way (in int8, say) call it directly.
+func (s *Additive) ScoreProjected(qp, keys []float32, S, B int, lens []int, e, act []float32) {
+	A := s.a
 	v := s.V.Value
 	linalg.Parallel(B, S*A, func(lo, hi int) {
 		for b := lo; b < hi; b++ {

@@ -89,7 +89,10 @@ func embedBackward(grad []float32, e int, ids []int32, dout []float32) {
 
 // encode runs the embeddings, the bidirectional encoder, the bridge and
 // the key projection. r drives dropout; nil disables it.
-func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand) *run {
+func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts) *run {
+	if p == nil {
+		p = m.encoderProducts()
+	}
 	cfg := m.cfg
 	S, B, E, H, D := bt.S, bt.B, cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden
 	ru := &run{m: m, bt: bt, ar: ar}
@@ -98,9 +101,9 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand) *run {
 	ru.srcDrop = dropout(ar, r, cfg.Dropout, ru.srcX)
 
 	x := ru.srcX
-	for _, layer := range m.enc {
-		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false)
-		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true)
+	for i, layer := range m.enc {
+		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false, p.layers[i][0])
+		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true, p.layers[i][1])
 		out := ar.takeDirty(S * B * 2 * H)
 		for row := range S * B {
 			copy(out[row*2*H:row*2*H+H], f.out[row*H:(row+1)*H])
@@ -118,14 +121,16 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand) *run {
 		copy(ru.fin[b*2*H+H:(b+1)*2*H], top[1].hN[b*H:(b+1)*H])
 	}
 	ru.s0 = ar.takeDirty(B * D)
-	for b := range B {
-		copy(ru.s0[b*D:(b+1)*D], m.bridgeB.Value)
-	}
-	linalg.Gemm(false, true, B, D, 2*H, 1, ru.fin, 2*H, m.bridge.Value, 2*H, 1, ru.s0, D)
+	p.bridge.mulSet(B, ru.fin, 2*H, m.bridgeB.Value, ru.s0, D)
 	linalg.TanhSlice(ru.s0)
 	_, _, K := m.att.Dims()
-	ru.keys = ar.takeDirty(S * B * K)
-	m.att.Project(ru.mem, S*B, ru.keys)
+	if p.keys.n > 0 {
+		ru.keys = ar.take(S * B * K)
+		p.keys.mulAdd(S*B, ru.mem, 2*H, ru.keys, K)
+	} else {
+		ru.keys = ar.takeDirty(S * B * K)
+		m.att.Project(ru.mem, S*B, ru.keys)
+	}
 	return ru
 }
 

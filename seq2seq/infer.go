@@ -14,10 +14,58 @@ import (
 // batch of sentences once and then advances any set of hypotheses (rows)
 // one token at a time. It needs no autodiff and keeps only what the next
 // step needs. A Decoder is safe for concurrent use; each State is not.
-type Decoder struct{ m *Model }
+type Decoder struct {
+	m   *Model
+	enc *encoderProducts
+	// The weight products of a step, in float32 or int8.
+	embed, feed, hidden, query, out, proj product
+}
 
-// NewDecoder returns the incremental decoder of m.
-func (m *Model) NewDecoder() *Decoder { return &Decoder{m: m} }
+// NewDecoder returns the incremental decoder of m, computing in float32
+// exactly as training does.
+func (m *Model) NewDecoder() *Decoder {
+	d, _ := m.newDecoder(false) // float32 cannot fail
+	return d
+}
+
+// NewInt8Decoder returns an incremental decoder of m whose weight
+// products (the encoder's LSTMs, the bridge, the attention keys and
+// query, the decoder's LSTM gates, the output layer and the vocabulary
+// projection) run in 8-bit integers: each weight row and each activation
+// row quantized with a scale of its own, products summed exactly and
+// scaled back (see linalg.Int8Matrix). Cells, attention weights and
+// softmaxes stay in float32. It is several times faster where
+// linalg.Int8Fast reports a vector kernel and gives nearly the same
+// translations (docs/benchmarks.md measures both). It fails if a weight is
+// not finite.
+func (m *Model) NewInt8Decoder() (*Decoder, error) { return m.newDecoder(true) }
+
+func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
+	cfg := m.cfg
+	E, D, O, M, V := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden, cfg.TgtVocab
+	G, In, C := 4*D, m.dec.in, D+M
+	d := &Decoder{m: m, enc: m.encoderProducts(),
+		embed:  product{w: m.dec.wx.Value, n: G, k: E, ldw: In},
+		hidden: product{w: m.dec.wh.Value, n: G, k: D, ldw: D},
+		out:    product{w: m.outW.Value, n: O, k: C, ldw: C},
+		proj:   product{w: m.projW.Value, n: V, k: O, ldw: O},
+	}
+	if cfg.InputFeeding {
+		d.feed = product{w: m.dec.wx.Value[E:], n: G, k: O, ldw: In}
+	}
+	if add, ok := m.att.(*attention.Additive); ok {
+		_, q, a := add.Dims()
+		d.query = product{w: add.Wq.Value, n: a, k: q, ldw: q}
+	}
+	if !int8 {
+		return d, nil
+	}
+	all := append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
+	if err := quantize(all); err != nil {
+		return nil, fmt.Errorf("int8 decoder: %w", err)
+	}
+	return d, nil
+}
 
 // VocabSize is the target vocabulary size.
 func (d *Decoder) VocabSize() int { return d.m.cfg.TgtVocab }
@@ -47,7 +95,7 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 	var ar arena
-	ru := d.m.encode(&ar, bt, nil)
+	ru := d.m.encode(&ar, bt, nil, d.enc)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
 		mem: ru.mem, keys: ru.keys, s: ru.s0, c: make([]float32, R*D), o: make([]float32, R*O), first: true,
@@ -103,7 +151,7 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	m, cfg := d.m, d.m.cfg
 	R, S := len(st.sent), st.S
 	E, D, O, M, V := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden, cfg.TgtVocab
-	G, In, C := 4*D, m.dec.in, D+M
+	G, C := 4*D, D+M
 	if len(prev) != R || len(logp) < R*V || len(attn) < R*S {
 		return errors.New("decoder step: buffer sizes do not match the state")
 	}
@@ -117,20 +165,24 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		copy(x[r*E:(r+1)*E], m.tgtEmb.Value[id*E:(id+1)*E])
 	}
 	gates := ar.takeDirty(R * G)
-	for r := range R {
-		copy(gates[r*G:(r+1)*G], m.dec.b.Value)
-	}
-	linalg.Gemm(false, true, R, G, E, 1, x, E, m.dec.wx.Value, In, 1, gates, G)
+	d.embed.mulSet(R, x, E, m.dec.b.Value, gates, G)
 	if cfg.InputFeeding && !st.first {
-		linalg.Gemm(false, true, R, G, O, 1, st.o, O, m.dec.wx.Value[E:], In, 1, gates, G)
+		d.feed.mulAdd(R, st.o, O, gates, G)
 	}
-	linalg.Gemm(false, true, R, G, D, 1, st.s, D, m.dec.wh.Value, D, 1, gates, G)
+	d.hidden.mulAdd(R, st.s, D, gates, G)
 	c, tc := ar.takeDirty(R*D), ar.takeDirty(R*D)
 	cellForward(gates, st.c, R, D, c, tc, st.s)
 	copy(st.c, c)
 
 	w := attn[:R*S]
-	m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
+	if add, ok := m.att.(*attention.Additive); ok {
+		_, _, A := add.Dims()
+		qp := ar.take(R * A) // zeroed: mulAdd adds
+		d.query.mulAdd(R, st.s, D, qp, A)
+		add.ScoreProjected(qp, st.keys, S, R, st.lens, w, ar.takeDirty(R*S*A))
+	} else {
+		m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
+	}
 	attention.Softmax(w, S, R, st.lens)
 	ctx := ar.takeDirty(R * M)
 	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
@@ -139,32 +191,21 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])
 		copy(cat[r*C+D:(r+1)*C], ctx[r*M:(r+1)*M])
 	}
-	for r := range R {
-		copy(st.o[r*O:(r+1)*O], m.outB.Value)
-	}
-	linalg.Gemm(false, true, R, O, C, 1, cat, C, m.outW.Value, C, 1, st.o, O)
+	d.out.mulSet(R, cat, C, m.outB.Value, st.o, O)
 	linalg.TanhSlice(st.o)
 	z := logp[:R*V]
-	for r := range R {
-		copy(z[r*V:(r+1)*V], m.projB.Value)
-	}
-	linalg.Gemm(false, true, R, V, O, 1, st.o, O, m.projW.Value, O, 1, z, V)
-	scratch := ar.takeDirty(R * V)
+	d.proj.mulSet(R, st.o, O, m.projB.Value, z, V)
 	linalg.Parallel(R, V, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			logSoftmax(z[r*V:(r+1)*V], scratch[r*V:(r+1)*V])
+			logSoftmax(z[r*V : (r+1)*V])
 		}
 	})
 	st.first = false
 	return nil
 }
 
-// logSoftmax replaces z by log softmax(z), using scratch (as long as z).
-func logSoftmax(z, scratch []float32) {
+// logSoftmax replaces z by log softmax(z).
+func logSoftmax(z []float32) {
 	mx := linalg.Max(z)
-	copy(scratch, z)
-	lse := mx + float32(math.Log(float64(linalg.ExpShiftSum(scratch, mx))))
-	for i := range z {
-		z[i] -= lse
-	}
+	linalg.AddConst(z, -(mx + float32(math.Log(float64(linalg.SumExpShift(z, mx))))))
 }

@@ -86,6 +86,48 @@ func TestDecoderAgreesWithTraining(t *testing.T) {
 	}
 }
 
+// TestInt8Decoder checks that the int8 decoder scores the references
+// nearly as the float32 one does, on every architecture variant, and
+// refuses weights it cannot quantize.
+func TestInt8Decoder(t *testing.T) {
+	for _, v := range configVariants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := tinyConfig()
+			v.edit(&cfg)
+			cfg.LabelSmoothing = 0
+			m, err := New(cfg, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range m.Params() {
+				for i := range p.Value {
+					p.Value[i] *= 5
+				}
+			}
+			q, err := m.NewInt8Decoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := forcedNLL(t, m.NewDecoder(), tinySrc, tinyTgt)
+			got := forcedNLL(t, q, tinySrc, tinyTgt)
+			if math.Abs(got-want) > 0.03*want {
+				t.Errorf("int8 decoder NLL %v, float32 %v", got, want)
+			}
+			if got == want {
+				t.Errorf("int8 decoder NLL %v equals float32's exactly: is it quantizing?", got)
+			}
+		})
+	}
+	m, err := New(tinyConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.projW.Value[0] = float32(math.Inf(1))
+	if _, err := m.NewInt8Decoder(); err == nil {
+		t.Error("NewInt8Decoder accepted an infinite weight")
+	}
+}
+
 // TestSelect checks that reordering and repeating rows carries each row's
 // state along: a selected row's next step equals the original row's.
 func TestSelect(t *testing.T) {

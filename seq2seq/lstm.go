@@ -26,16 +26,6 @@ func (l *lstm) params() []*Param { return []*Param{l.wx, l.wh, l.b} }
 
 func newParam(name string, shape ...int) *Param { return attention.NewParam(name, shape...) }
 
-// projectInputs writes xp [n, 4H] = x [n, In] Wx^T + b, the input part of
-// the gates for n rows at once.
-func (l *lstm) projectInputs(x []float32, n int, xp []float32) {
-	g := 4 * l.hid
-	for r := range n {
-		copy(xp[r*g:r*g+g], l.b.Value)
-	}
-	linalg.Gemm(false, true, n, g, l.in, 1, x, l.in, l.wx.Value, l.in, 1, xp, g)
-}
-
 // cellForward turns the pre-activation gates [B, 4H] into activations in
 // place (sigmoid for i, f, o; tanh for g) and computes the new cell c and
 // output h [B, H] from the previous cell cPrev. tc receives tanh(c).
@@ -111,15 +101,15 @@ type seqState struct {
 // right or (reverse) right to left. Positions t >= lens[b] are padding:
 // the state passes through them unchanged and their output is zero, so
 // the reverse direction starts at each sentence's own last word.
-func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse bool) *seqState {
+func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse bool, p lstmProducts) *seqState {
 	H, G := l.hid, 4*l.hid
 	st := &seqState{S: S, B: B, reverse: reverse, lens: lens, x: x,
 		act: ar.takeDirty(S * B * G), c: ar.takeDirty(S * B * H), tc: ar.takeDirty(S * B * H),
 		hPrev: ar.takeDirty(S * B * H), cPrev: ar.takeDirty(S * B * H), out: ar.take(S * B * H),
 		hN: ar.take(B * H), cN: ar.take(B * H),
 	}
-	l.projectInputs(x, S*B, st.act) // act holds the pre-activations until cellForward
-	h, c := st.hN, st.cN            // running state, ends as the final state
+	p.x.mulSet(S*B, x, l.in, l.b.Value, st.act, G) // act holds the pre-activations until cellForward
+	h, c := st.hN, st.cN                           // running state, ends as the final state
 	hNew := ar.takeDirty(B * H)
 	for k := range S {
 		t := k
@@ -130,7 +120,7 @@ func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse 
 		copy(st.hPrev[rows*H:(rows+B)*H], h)
 		copy(st.cPrev[rows*H:(rows+B)*H], c)
 		gates := st.act[rows*G : (rows+B)*G]
-		linalg.Gemm(false, true, B, G, H, 1, h, H, l.wh.Value, H, 1, gates, G)
+		p.h.mulAdd(B, h, H, gates, G)
 		cellForward(gates, c, B, H, st.c[rows*H:(rows+B)*H], st.tc[rows*H:(rows+B)*H], hNew)
 		for b := range B {
 			if t >= lens[b] {

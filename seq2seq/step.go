@@ -39,7 +39,7 @@ func (m *Model) trainGraph(ctx context.Context, bt *batch, r *rand.Rand) (BatchL
 // directly, without the graph.
 func (m *Model) trainDirect(bt *batch, r *rand.Rand) BatchLoss {
 	m.train.reset()
-	ru := m.encode(&m.train, bt, r)
+	ru := m.encode(&m.train, bt, r, nil)
 	ru.decode(r)
 	lo := ru.scoreTargets(r, true)
 	ru.backward(lo)
@@ -57,7 +57,7 @@ func (m *Model) EvalBatch(ctx context.Context, src, tgt [][]int) (BatchLoss, err
 		return BatchLoss{}, fmt.Errorf("eval batch: %w", err)
 	}
 	var ar arena
-	ru := m.encode(&ar, bt, nil)
+	ru := m.encode(&ar, bt, nil, nil)
 	ru.decode(nil)
 	return ru.scoreTargets(nil, false).loss, nil
 }

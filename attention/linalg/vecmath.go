@@ -125,6 +125,51 @@ func expShiftSum(asm bool, x []float32, shift float32) float32 {
 	return sum + expShiftSumGeneric(x, shift)
 }
 
+// SumExpShift returns the sum of Exp(x[i]-shift) as ExpShiftSum does,
+// leaving x unchanged.
+func SumExpShift(x []float32, shift float32) float32 {
+	return sumExpShift(useAsm, x, shift)
+}
+
+func sumExpShift(asm bool, x []float32, shift float32) float32 {
+	var sum float32
+	if asm {
+		n := vecLen(len(x))
+		sum = sumExpShiftAVX2(x[:n], shift)
+		x = x[n:]
+	}
+	return sum + sumExpShiftGeneric(x, shift)
+}
+
+// AddConst adds c to every x[i].
+func AddConst(x []float32, c float32) { addConst(useAsm, x, c) }
+
+func addConst(asm bool, x []float32, c float32) {
+	if asm {
+		n := vecLen(len(x))
+		addConstAVX2(x[:n], c)
+		x = x[n:]
+	}
+	addConstGeneric(x, c)
+}
+
+// Index returns the first i with x[i] == v, or -1 (always -1 for a NaN v).
+func Index(x []float32, v float32) int { return index(useAsm, x, v) }
+
+func index(asm bool, x []float32, v float32) int {
+	if asm {
+		n := vecLen(len(x))
+		if i := indexAVX2(x[:n], v); i >= 0 {
+			return i
+		}
+		if i := indexGeneric(x[n:], v); i >= 0 {
+			return n + i
+		}
+		return -1
+	}
+	return indexGeneric(x, v)
+}
+
 // Max returns the largest element of x, -Inf if x is empty, or NaN if any
 // element is NaN. Which zero it returns when the maximum is ±0 is unspecified.
 func Max(x []float32) float32 {

@@ -34,3 +34,12 @@ func dotAVX2(x, y []float32) float32
 
 //go:noescape
 func axpyAVX2(alpha float32, x, y []float32)
+
+//go:noescape
+func sumExpShiftAVX2(x []float32, shift float32) float32
+
+//go:noescape
+func addConstAVX2(x []float32, c float32)
+
+//go:noescape
+func indexAVX2(x []float32, v float32) int

@@ -382,3 +382,80 @@ axpyLoop:
 axpyDone:
 	VZEROUPPER
 	RET
+
+// func sumExpShiftAVX2(x []float32, shift float32) float32
+// The sum of e**(x[i]-shift), as expShiftSumAVX2 computes it, leaving x
+// as it is.
+TEXT ·sumExpShiftAVX2(SB), NOSPLIT, $0-36
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS shift+24(FP), Y15
+	VXORPS       Y14, Y14, Y14
+	SHRQ         $3, CX
+	JZ           sumExpShiftDone
+
+sumExpShiftLoop:
+	VMOVUPS (SI), Y0
+	VSUBPS  Y15, Y0, Y0
+	EXP
+	VADDPS  Y3, Y14, Y14
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     sumExpShiftLoop
+
+sumExpShiftDone:
+	HSUM(Y14, X14, X1)
+	VMOVSS X14, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func addConstAVX2(x []float32, c float32)
+// x[i] += c.
+TEXT ·addConstAVX2(SB), NOSPLIT, $0-28
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS c+24(FP), Y15
+	SHRQ         $3, CX
+	JZ           addConstDone
+
+addConstLoop:
+	VADDPS  (SI), Y15, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     addConstLoop
+
+addConstDone:
+	VZEROUPPER
+	RET
+
+// func indexAVX2(x []float32, v float32) int
+// The first i with x[i] == v, or -1.
+TEXT ·indexAVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Y15
+	XORQ         DX, DX
+	SHRQ         $3, CX
+	JZ           indexNone
+
+indexLoop:
+	VCMPPS    $0, (SI)(DX*4), Y15, Y0 // equal, ordered
+	VMOVMSKPS Y0, AX
+	TESTL     AX, AX
+	JNZ       indexFound
+	ADDQ      $8, DX
+	DECQ      CX
+	JNZ       indexLoop
+
+indexNone:
+	MOVQ $-1, ret+32(FP)
+	VZEROUPPER
+	RET
+
+indexFound:
+	BSFL AX, AX
+	ADDQ AX, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

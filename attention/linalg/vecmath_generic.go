@@ -69,3 +69,26 @@ func axpyGeneric(alpha float32, x, y []float32) {
 		y[i] += alpha * v
 	}
 }
+
+func sumExpShiftGeneric(x []float32, shift float32) float32 {
+	var sum float32
+	for _, v := range x {
+		sum += Exp(v - shift)
+	}
+	return sum
+}
+
+func addConstGeneric(x []float32, c float32) {
+	for i := range x {
+		x[i] += c
+	}
+}
+
+func indexGeneric(x []float32, v float32) int {
+	for i, e := range x {
+		if e == v {
+			return i
+		}
+	}
+	return -1
+}

@@ -21,3 +21,11 @@ func expShiftSumAVX2(x []float32, shift float32) float32 {
 func maxAVX2(x []float32) float32            { return maxGeneric(float32(math.Inf(-1)), x[:vecLen(len(x))]) }
 func dotAVX2(x, y []float32) float32         { return dotGeneric(x[:vecLen(len(x))], y) }
 func axpyAVX2(alpha float32, x, y []float32) { axpyGeneric(alpha, x[:vecLen(len(x))], y) }
+
+func sumExpShiftAVX2(x []float32, shift float32) float32 {
+	return sumExpShiftGeneric(x[:vecLen(len(x))], shift)
+}
+func addConstAVX2(x []float32, c float32) { addConstGeneric(x[:vecLen(len(x))], c) }
+func indexAVX2(x []float32, v float32) int {
+	return indexGeneric(x[:vecLen(len(x))], v)
+}

@@ -344,6 +344,52 @@ func TestReductions(t *testing.T) {
 	}
 }
 
+// TestSumExpShiftAddConstIndex checks the kernels of log-softmax and
+// argmax against what ExpShiftSum stores, exact addition and a plain scan.
+func TestSumExpShiftAddConstIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 0))
+	for _, path := range vecPaths(t) {
+		for _, n := range testLengths() {
+			x, guardsOK := window(r, n, 3, 5)
+			orig := slices.Clone(x)
+			shift := r.Float32()
+			stored := slices.Clone(x)
+			want := expShiftSum(path.asm, stored, shift)
+			if got := sumExpShift(path.asm, x, shift); got != want {
+				t.Errorf("%s SumExpShift n=%d = %g, ExpShiftSum gives %g", path.name, n, got, want)
+			}
+			if !slices.Equal(x, orig) {
+				t.Fatalf("%s SumExpShift n=%d changed its input", path.name, n)
+			}
+			c := r.Float32()*4 - 2
+			addConst(path.asm, x, c)
+			for i := range x {
+				if x[i] != orig[i]+c {
+					t.Fatalf("%s AddConst n=%d: x[%d] = %g, want %g", path.name, n, i, x[i], orig[i]+c)
+				}
+			}
+			for _, pos := range []int{0, n / 2, n - 1} {
+				if pos < 0 || n == 0 {
+					continue
+				}
+				v := x[pos]
+				if got, want := index(path.asm, x, v), slices.Index(x, v); got != want {
+					t.Errorf("%s Index n=%d of x[%d] = %d, want %d", path.name, n, pos, got, want)
+				}
+			}
+			if got := index(path.asm, x, 1e30); got != -1 {
+				t.Errorf("%s Index n=%d of an absent value = %d, want -1", path.name, n, got)
+			}
+			if got := index(path.asm, x, float32(math.NaN())); got != -1 {
+				t.Errorf("%s Index n=%d of NaN = %d, want -1", path.name, n, got)
+			}
+			if !guardsOK() {
+				t.Fatalf("%s n=%d: wrote outside the slice", path.name, n)
+			}
+		}
+	}
+}
+
 func TestMaxNaN(t *testing.T) {
 	nan := float32(math.NaN())
 	for _, path := range vecPaths(t) {

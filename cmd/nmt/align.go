@@ -27,7 +27,7 @@ func alignCommand() *cli.Command {
 
 // loadAligner opens the model file at path as an Aligner.
 func loadAligner(_ context.Context, path string) (align.Aligner, error) {
-	m, err := translate.LoadModel(path)
+	m, err := translate.LoadModel(path, translate.ComputeFloat32)
 	if err != nil {
 		return nil, err
 	}

@@ -100,13 +100,15 @@ schedule:
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, beam := range []string{"1", "5"} {
-		out, stderr, err := runNMT(t, "translate", "-m", model, "--beam", beam, "-i", in)
-		if err != nil {
-			t.Fatalf("nmt translate --beam %s: %v\n%s", beam, err, stderr)
-		}
-		if out != want {
-			t.Errorf("nmt translate --beam %s:\n got %q\nwant %q", beam, out, want)
+	for _, compute := range []string{"float32", "int8"} {
+		for _, beam := range []string{"1", "5"} {
+			out, stderr, err := runNMT(t, "translate", "-m", model, "--beam", beam, "--compute", compute, "-i", in)
+			if err != nil {
+				t.Fatalf("nmt translate --beam %s --compute %s: %v\n%s", beam, compute, err, stderr)
+			}
+			if out != want {
+				t.Errorf("nmt translate --beam %s --compute %s:\n got %q\nwant %q", beam, compute, out, want)
+			}
 		}
 	}
 

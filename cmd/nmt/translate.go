@@ -26,18 +26,19 @@ type translateModel struct {
 	src, tgt translate.Tokenizer
 }
 
-// modelLoader loads the model file at path.
-type modelLoader func(path string) (translateModel, error)
+// modelLoader loads the model file at path, to decode with compute c.
+type modelLoader func(path string, c translate.Compute) (translateModel, error)
 
 // translateCommand translates sentences, standard input or files.
 func translateCommand() *cli.Command { return newTranslateCommand(loadTranslateModel) }
 
 // loadTranslateModel loads a model file written by "nmt train".
-func loadTranslateModel(path string) (translateModel, error) {
-	m, err := translate.LoadModel(path)
+func loadTranslateModel(path string, c translate.Compute) (translateModel, error) {
+	m, err := translate.LoadModel(path, c)
 	if err != nil {
 		return translateModel{}, err
 	}
+	slog.Debug("model loaded", "path", path, "compute", m.Compute)
 	return translateModel{dec: m.Decoder, src: m.Src, tgt: m.Tgt}, nil
 }
 
@@ -87,6 +88,7 @@ Examples:
 			&cli.IntFlag{Name: "workers", Usage: "batches decoded in parallel", Value: runtime.GOMAXPROCS(0)},
 			&cli.BoolFlag{Name: "no-unk-replace", Usage: "keep <unk> instead of the source word it attended to"},
 			&cli.BoolFlag{Name: "attention", Usage: "add the attention matrix to jsonl records"},
+			&cli.StringFlag{Name: "compute", Usage: "arithmetic of the decoder's weight products: auto (int8 on CPUs with AVX-512 VNNI, else float32), int8 or float32", Value: string(translate.ComputeAuto)},
 		},
 		Action: func(c *cli.Context) error { return runTranslate(c, load) },
 	}
@@ -101,7 +103,11 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if c.NArg() > 0 && c.IsSet("input") {
 		return cli.Exit("give sentences as arguments or --input, not both", 2)
 	}
-	m, err := load(c.String("model"))
+	compute, err := translate.ParseCompute(c.String("compute"))
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	m, err := load(c.String("model"), compute)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/attnmt/nmt/seq2seq/search/searchtest"
+	"github.com/attnmt/nmt/seq2seq/translate"
 	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
 )
 
@@ -38,7 +39,7 @@ func translateGoldenUpdate() bool {
 
 // fakeModel loads "reverse.nmt" as a model that translates a sentence into
 // its words in reverse order, over a small word vocabulary.
-func fakeModel(path string) (translateModel, error) {
+func fakeModel(path string, _ translate.Compute) (translateModel, error) {
 	if filepath.Base(path) != "reverse.nmt" {
 		return translateModel{}, fmt.Errorf("load model %s: no such model", path)
 	}
@@ -218,6 +219,7 @@ func TestTranslateCommandErrors(t *testing.T) {
 		{"built-in model by default", []string{"ein Mann"}, 1, "load model de-en: no such model"},
 		{"bad format", []string{"-m", "reverse.nmt", "--format", "xml", "ein"}, 2, `unknown output format "xml"`},
 		{"n-best above beam", []string{"-m", "reverse.nmt", "--beam", "2", "--n-best", "3", "ein"}, 2, "n-best must be between 1 and the beam size 2"},
+		{"bad compute", []string{"-m", "reverse.nmt", "--compute", "fp16", "ein"}, 2, `unknown compute "fp16"`},
 		{"n-best as text", []string{"-m", "reverse.nmt", "--n-best", "2", "ein"}, 2, "n-best 2 needs JSONL"},
 		{"bad normalisation", []string{"-m", "reverse.nmt", "--length-norm", "log", "ein"}, 2, `unknown length normalisation "log"`},
 		{"arguments and input", []string{"-m", "reverse.nmt", "-i", "x.txt", "ein"}, 2, "arguments or --input, not both"},

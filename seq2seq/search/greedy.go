@@ -1,6 +1,10 @@
 package search
 
-import "context"
+import (
+	"context"
+
+	"github.com/attnmt/nmt/attention/linalg"
+)
 
 // greedyBatch takes the most probable token of every sentence at every step.
 func greedyBatch(ctx context.Context, b *batch, out [][]Hypothesis) error {
@@ -80,9 +84,16 @@ func splitRows(flat []float32, w int) [][]float32 {
 }
 
 // argmax returns the most probable token of lp that may be generated
-// (neither <pad> nor <s>); the lowest id wins ties.
+// (neither <pad> nor <s>); the lowest id wins ties. NaNs are never chosen.
 func argmax(lp []float32) int {
-	best := UnkID
+	mx := max(lp[UnkID], linalg.Max(lp[EOSID:]))
+	if lp[UnkID] == mx {
+		return UnkID
+	}
+	if i := linalg.Index(lp[EOSID:], mx); i >= 0 {
+		return EOSID + i
+	}
+	best := UnkID // a NaN somewhere: scan, skipping NaNs
 	for v := EOSID; v < len(lp); v++ {
 		if lp[v] > lp[best] {
 			best = v

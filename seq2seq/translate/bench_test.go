@@ -21,13 +21,16 @@ import (
 // Search normally stops at </s>; an untrained model over 8000 words
 // rarely produces it, and the length cap is set so that a hypothesis that
 // never ends takes exactly 20 steps.
-func benchmarkSearch(b *testing.B, beam, n int) {
+func benchmarkSearch(b *testing.B, beam, n int, c translate.Compute) {
 	m, err := seq2seq.New(seq2seq.DefaultConfig(), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
 	src := referenceBatch(n)
-	dec := translate.SearchDecoder(m)
+	dec, err := translate.NewSearchDecoder(m, c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	opt := search.DefaultOptions()
 	opt.Beam, opt.NBest, opt.Norm = beam, 1, search.NormNone
 	opt.MaxLenRatio, opt.MaxLenConst = 0, 19 // 19 tokens + </s>: 20 steps
@@ -43,9 +46,11 @@ func benchmarkSearch(b *testing.B, beam, n int) {
 }
 
 func BenchmarkSearchReference(b *testing.B) {
-	for _, beam := range []int{1, 5} {
-		for _, n := range []int{64, 1} {
-			b.Run(fmt.Sprintf("beam=%d/batch=%d", beam, n), func(b *testing.B) { benchmarkSearch(b, beam, n) })
+	for _, c := range []translate.Compute{translate.ComputeFloat32, translate.ComputeInt8} {
+		for _, beam := range []int{1, 5} {
+			for _, n := range []int{64, 1} {
+				b.Run(fmt.Sprintf("%s/beam=%d/batch=%d", c, beam, n), func(b *testing.B) { benchmarkSearch(b, beam, n, c) })
+			}
 		}
 	}
 }

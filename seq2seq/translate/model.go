@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
@@ -15,15 +16,51 @@ import (
 // Model is a model file made ready to translate: the search decoder over
 // its network and its two tokenizers.
 type Model struct {
-	File     *seq2seq.File
-	Decoder  search.Decoder
+	File    *seq2seq.File
+	Decoder search.Decoder
+	// Compute is the decoder's arithmetic, never ComputeAuto.
+	Compute  Compute
 	Src, Tgt *tokenize.Tokenizer
+}
+
+// Compute is the arithmetic of the decoder's weight products.
+type Compute string
+
+const (
+	// ComputeAuto is int8 where the CPU has an int8 vector kernel
+	// (linalg.Int8Fast) and float32 elsewhere.
+	ComputeAuto Compute = "auto"
+	// ComputeInt8 quantizes the decoder's weights and activations to 8-bit
+	// integers (seq2seq.Model.NewInt8Decoder).
+	ComputeInt8 Compute = "int8"
+	// ComputeFloat32 computes as training does.
+	ComputeFloat32 Compute = "float32"
+)
+
+// ParseCompute reads a Compute from its name.
+func ParseCompute(s string) (Compute, error) {
+	switch c := Compute(s); c {
+	case ComputeAuto, ComputeInt8, ComputeFloat32:
+		return c, nil
+	}
+	return "", fmt.Errorf("unknown compute %q (want auto, int8 or float32)", s)
+}
+
+// resolve turns auto into what it means on this machine.
+func (c Compute) resolve() Compute {
+	if c == ComputeAuto || c == "" {
+		if linalg.Int8Fast() {
+			return ComputeInt8
+		}
+		return ComputeFloat32
+	}
+	return c
 }
 
 // LoadModel reads the model file at path (see seq2seq.LoadFile), or, when
 // no such file exists and path names a built-in model (package
-// pretrained), that model.
-func LoadModel(path string) (*Model, error) {
+// pretrained), that model, and prepares it to translate with compute c.
+func LoadModel(path string, c Compute) (*Model, error) {
 	var f *seq2seq.File
 	var err error
 	if _, statErr := os.Stat(path); statErr != nil && pretrained.Has(path) {
@@ -34,15 +71,15 @@ func LoadModel(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := NewModel(f)
+	m, err := NewModel(f, c)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
 	return m, nil
 }
 
-// NewModel prepares a loaded model file for translation.
-func NewModel(f *seq2seq.File) (*Model, error) {
+// NewModel prepares a loaded model file for translation with compute c.
+func NewModel(f *seq2seq.File, c Compute) (*Model, error) {
 	src, err := tokenize.FromJSON(f.SrcTokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("source tokenizer: %w", err)
@@ -56,12 +93,32 @@ func NewModel(f *seq2seq.File) (*Model, error) {
 		return nil, fmt.Errorf("tokenizers have %d and %d tokens but the model expects %d and %d",
 			src.VocabSize(), tgt.VocabSize(), cfg.SrcVocab, cfg.TgtVocab)
 	}
-	return &Model{File: f, Decoder: SearchDecoder(f.Model), Src: src, Tgt: tgt}, nil
+	c = c.resolve()
+	dec, err := NewSearchDecoder(f.Model, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{File: f, Decoder: dec, Compute: c, Src: src, Tgt: tgt}, nil
 }
 
-// SearchDecoder returns the incremental decoder of m as the search
+// SearchDecoder returns the float32 incremental decoder of m as the search
 // package wants it.
 func SearchDecoder(m *seq2seq.Model) search.Decoder { return modelDecoder{m.NewDecoder()} }
+
+// NewSearchDecoder returns the incremental decoder of m computing with c.
+func NewSearchDecoder(m *seq2seq.Model, c Compute) (search.Decoder, error) {
+	switch c.resolve() {
+	case ComputeInt8:
+		d, err := m.NewInt8Decoder()
+		if err != nil {
+			return nil, err
+		}
+		return modelDecoder{d}, nil
+	case ComputeFloat32:
+		return SearchDecoder(m), nil
+	}
+	return nil, fmt.Errorf("unknown compute %q (want auto, int8 or float32)", c)
+}
 
 type modelDecoder struct{ d *seq2seq.Decoder }
 

@@ -1,0 +1,267 @@
+package linalg
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sync"
+)
+
+// Int8 matrix products for inference.
+//
+// Int8Matrix holds a weight matrix W (n x k, one row per output unit)
+// quantized to signed 8-bit integers with one scale per row, packed for
+// the product kernel. MulAdd computes C += A Wᵀ for float32 activations A:
+// each row of A is quantized on the fly with a scale of its own
+// (max |a| / 127), the product is accumulated exactly in int32 and scaled
+// back to float32. The relative error of each result is about 1% of the
+// largest terms; the decoder uses it where a translation does not depend
+// on the last digits (translation quality is measured in docs/benchmarks.md).
+//
+// On amd64 processors with AVX-512 VNNI the products run on VPDPBUSD,
+// which multiplies and adds 64 byte pairs per instruction, four times the
+// work of a float32 fused multiply-add; elsewhere a pure-Go loop computes
+// the same integers (slowly: callers should use Gemm there, see
+// Int8Fast). NMT_NOASM=1 forces the Go loop.
+
+// Int8Fast reports whether MulAdd runs on the vector kernel; when it is
+// false, float32 Gemm is faster.
+func Int8Fast() bool { return useInt8Asm }
+
+var useInt8Asm = haveVNNI && !noAsmRequested(os.Getenv("NMT_NOASM"))
+
+const (
+	int8Strip = 64 // output columns per packed strip
+	int8Rows  = 6  // rows of A per kernel call
+)
+
+// Int8Matrix is a quantized, packed n x k weight matrix. It is read-only
+// after NewInt8Matrix and safe for concurrent use.
+type Int8Matrix struct {
+	n, k  int
+	k4    int       // k rounded up to a multiple of 4, divided by 4
+	scale []float32 // n scales, padded with zeros to whole strips
+	// packed holds the strips: for strip s, group g (inputs 4g..4g+3),
+	// block b (16 columns) and column j of the block, the four bytes
+	// q+128 of inputs 4g..4g+3 of output s*64+b*16+j, at
+	// ((s*k4+g)*4+b)*64 + j*4.
+	packed []uint8
+}
+
+// NewInt8Matrix quantizes the n x k row-major matrix w (row stride ldw).
+func NewInt8Matrix(n, k int, w []float32, ldw int) (*Int8Matrix, error) {
+	if n <= 0 || k <= 0 || ldw < k || len(w) < (n-1)*ldw+k {
+		return nil, fmt.Errorf("int8 matrix: bad shape %dx%d (stride %d, %d values)", n, k, ldw, len(w))
+	}
+	strips := (n + int8Strip - 1) / int8Strip
+	k4 := (k + 3) / 4
+	q := &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
+		packed: make([]uint8, strips*k4*4*int8Strip)}
+	for i := range q.packed {
+		q.packed[i] = 128 // zero weight
+	}
+	for j := range n {
+		row := w[j*ldw : j*ldw+k]
+		var amax float32
+		for _, v := range row {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, fmt.Errorf("int8 matrix: row %d has a non-finite value", j)
+			}
+			amax = max(amax, abs32(v))
+		}
+		if amax == 0 {
+			continue
+		}
+		s := amax / 127
+		q.scale[j] = s
+		inv := 127 / amax
+		s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
+		for i, v := range row {
+			g, t := i/4, i%4
+			qv := int32(math.RoundToEven(float64(v * inv)))
+			qv = max(-127, min(127, qv))
+			q.packed[((s0*k4+g)*4+b)*64+c*4+t] = uint8(qv + 128)
+		}
+	}
+	return q, nil
+}
+
+func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }
+
+// Rows is n, the number of outputs; Cols is k, the number of inputs.
+func (q *Int8Matrix) Rows() int { return q.n }
+
+// Cols is k, the number of inputs.
+func (q *Int8Matrix) Cols() int { return q.k }
+
+// Bytes is the memory the packed matrix takes.
+func (q *Int8Matrix) Bytes() int { return len(q.packed) + 4*len(q.scale) }
+
+// int8Acts is the quantized A of one MulAdd call.
+type int8Acts struct {
+	q     []int8    // rows padded to a multiple of int8Rows, k4*4 bytes each
+	scale []float32 // per row
+	corr  []int32   // -128 * sum of the row's quantized values
+}
+
+var int8ActsPool = sync.Pool{New: func() any { return new(int8Acts) }}
+
+// MulAdd computes C += A Wᵀ, where A is m x k (row stride lda) and C is
+// m x n (row stride ldc), with int8 arithmetic.
+func (q *Int8Matrix) MulAdd(m int, a []float32, lda int, c []float32, ldc int) {
+	q.mul(m, a, lda, nil, c, ldc)
+}
+
+// MulSet computes C = A Wᵀ + bias, bias (of n) added to every row; C
+// need not be initialised.
+func (q *Int8Matrix) MulSet(m int, a []float32, lda int, bias, c []float32, ldc int) {
+	if len(bias) < q.n {
+		panic(fmt.Sprintf("linalg.Int8Matrix.MulSet: %d biases for %d outputs", len(bias), q.n))
+	}
+	q.mul(m, a, lda, bias, c, ldc)
+}
+
+func (q *Int8Matrix) mul(m int, a []float32, lda int, bias, c []float32, ldc int) {
+	if m == 0 {
+		return
+	}
+	if lda < q.k || ldc < q.n || len(a) < (m-1)*lda+q.k || len(c) < (m-1)*ldc+q.n {
+		// A programming error inside the model, never a user input.
+		panic(fmt.Sprintf("linalg.Int8Matrix: bad dimensions m=%d n=%d k=%d len(a)=%d lda=%d len(c)=%d ldc=%d",
+			m, q.n, q.k, len(a), lda, len(c), ldc))
+	}
+	acts := int8ActsPool.Get().(*int8Acts)
+	defer int8ActsPool.Put(acts)
+	q.quantizeActs(acts, m, a, lda)
+	strips := len(q.scale) / int8Strip
+	Parallel(strips, m*q.k*int8Strip/8, func(lo, hi int) {
+		var tail [int8Rows * int8Strip]float32
+		for s := lo; s < hi; s++ {
+			j0 := s * int8Strip
+			cols := min(int8Strip, q.n-j0)
+			var b []float32 // bias of the strip, nil to accumulate
+			if bias != nil && cols == int8Strip {
+				b = bias[j0 : j0+int8Strip]
+			}
+			for r0 := 0; r0 < m; r0 += int8Rows {
+				rows := min(int8Rows, m-r0)
+				if cols == int8Strip {
+					q.strip(acts, r0, rows, s, b, c[r0*ldc+j0:], ldc)
+					continue
+				}
+				// Last, narrower strip: work on a full-width copy.
+				for r := range rows {
+					from := c[(r0+r)*ldc+j0:]
+					if bias != nil {
+						from = bias[j0:]
+					}
+					copy(tail[r*int8Strip:r*int8Strip+cols], from[:cols])
+				}
+				q.strip(acts, r0, rows, s, nil, tail[:], int8Strip)
+				for r := range rows {
+					copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tail[r*int8Strip:])
+				}
+			}
+		}
+	})
+}
+
+// quantizeActs fills acts with the rows of A.
+func (q *Int8Matrix) quantizeActs(acts *int8Acts, m int, a []float32, lda int) {
+	ld := q.k4 * 4
+	padded := (m + int8Rows - 1) / int8Rows * int8Rows
+	acts.q = grow(acts.q, padded*ld)
+	clear(acts.q)
+	acts.scale = grow(acts.scale, m)
+	acts.corr = grow(acts.corr, m)
+	for r := range m {
+		acts.scale[r], acts.corr[r] = quantizeRow(a[r*lda:r*lda+q.k], acts.q[r*ld:r*ld+q.k])
+	}
+}
+
+// quantizeRow sets q to round(x * 127 / max|x|) and returns the scale
+// max|x| / 127 and -128 * sum(q). A zero row gives scale 0; a row with a
+// NaN or an infinity gives scale NaN (and NaN outputs).
+func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
+	n := 0
+	var amaxBits uint32
+	if useInt8Asm {
+		n = len(x) &^ 15
+		amaxBits = int8AbsMaxBitsAVX512(x[:n])
+	}
+	for _, v := range x[n:] {
+		amaxBits = max(amaxBits, math.Float32bits(v)&^(1<<31))
+	}
+	amax := math.Float32frombits(amaxBits)
+	switch {
+	case amax == 0:
+		return 0, 0
+	case amaxBits >= 0x7f800000: // infinity or NaN
+		return float32(math.NaN()), 0
+	}
+	inv := 127 / amax
+	var sum int32
+	if n > 0 {
+		sum = int8QuantAVX512(x[:n], inv, &q[0])
+	}
+	for i, v := range x[n:] {
+		qv := int32(math.RoundToEven(float64(v * inv)))
+		qv = max(-127, min(127, qv))
+		q[n+i] = int8(qv)
+		sum += qv
+	}
+	return amax / 127, -128 * sum
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// strip adds rows r0..r0+rows-1 of A times strip s of W to out (rows x 64,
+// stride ldo), or sets out to that plus bias (64 floats) if bias is not nil.
+func (q *Int8Matrix) strip(acts *int8Acts, r0, rows, s int, bias, out []float32, ldo int) {
+	ld := q.k4 * 4
+	b := q.packed[s*q.k4*4*int8Strip : (s+1)*q.k4*4*int8Strip]
+	sw := q.scale[s*int8Strip : (s+1)*int8Strip]
+	if useInt8Asm {
+		_ = out[(rows-1)*ldo+int8Strip-1]
+		_ = acts.q[(r0+int8Rows)*ld-1]
+		var bp *float32
+		if bias != nil {
+			_ = bias[int8Strip-1]
+			bp = &bias[0]
+		}
+		int8StripVNNI(&acts.q[r0*ld], ld, &b[0], q.k4, &acts.corr[r0], &acts.scale[r0], &sw[0], &out[0], ldo, rows, bp)
+		return
+	}
+	if bias != nil {
+		for r := range rows {
+			copy(out[r*ldo:r*ldo+int8Strip], bias)
+		}
+	}
+	int8StripGeneric(acts.q[r0*ld:], ld, b, q.k4, acts.corr[r0:], acts.scale[r0:], sw, out, ldo, rows)
+}
+
+// int8StripGeneric is the pure-Go int8StripVNNI (accumulating).
+func int8StripGeneric(a []int8, lda int, b []uint8, k4 int, corr []int32, sa, sw, c []float32, ldc, rows int) {
+	var acc [int8Strip]int32
+	for r := range rows {
+		clear(acc[:])
+		ar := a[r*lda : r*lda+k4*4]
+		for g := range k4 {
+			blk := b[g*4*int8Strip : (g+1)*4*int8Strip]
+			a0, a1, a2, a3 := int32(ar[4*g]), int32(ar[4*g+1]), int32(ar[4*g+2]), int32(ar[4*g+3])
+			for j := range int8Strip {
+				p := blk[j*4 : j*4+4]
+				acc[j] += a0*int32(p[0]) + a1*int32(p[1]) + a2*int32(p[2]) + a3*int32(p[3])
+			}
+		}
+		row := c[r*ldc : r*ldc+int8Strip]
+		for j := range row {
+			row[j] += float32(acc[j]+corr[r]) * sw[j] * sa[r]
+		}
+	}
+}

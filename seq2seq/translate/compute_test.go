@@ -1,0 +1,68 @@
+package translate_test
+
+import (
+	"testing"
+
+	"github.com/attnmt/nmt/attention/linalg"
+	"github.com/attnmt/nmt/seq2seq/pretrained"
+	"github.com/attnmt/nmt/seq2seq/translate"
+)
+
+func TestParseCompute(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    translate.Compute
+		wantErr bool
+	}{
+		{"auto", translate.ComputeAuto, false},
+		{"int8", translate.ComputeInt8, false},
+		{"float32", translate.ComputeFloat32, false},
+		{"fp32", "", true},
+		{"", "", true},
+		{"INT8", "", true},
+	}
+	for _, tt := range tests {
+		got, err := translate.ParseCompute(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseCompute(%q) = %q, %v; want %q, error %t", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestNewModelCompute checks that auto resolves to what the CPU runs
+// fastest and that every compute translates the built-in model's example
+// sentence the same way.
+func TestNewModelCompute(t *testing.T) {
+	f, err := pretrained.Load(pretrained.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auto := translate.ComputeFloat32
+	if linalg.Int8Fast() {
+		auto = translate.ComputeInt8
+	}
+	const src, want = "Ein Mann fährt mit dem Fahrrad die Straße entlang.", "A man is riding a bicycle down the street."
+	for _, c := range []translate.Compute{translate.ComputeAuto, translate.ComputeInt8, translate.ComputeFloat32} {
+		m, err := translate.NewModel(f, c)
+		if err != nil {
+			t.Fatalf("NewModel(%s): %v", c, err)
+		}
+		if wantC := map[bool]translate.Compute{true: auto, false: c}[c == translate.ComputeAuto]; m.Compute != wantC {
+			t.Errorf("NewModel(%s).Compute = %s, want %s", c, m.Compute, wantC)
+		}
+		tr, err := translate.New(m.Decoder, m.Src, m.Tgt, translate.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.TranslateLines(t.Context(), []string{src, ""})
+		if err != nil {
+			t.Fatalf("compute %s: %v", c, err)
+		}
+		if got := res[0].Translation(); got != want || res[1].Translation() != "" {
+			t.Errorf("compute %s: %q, %q; want %q, \"\"", c, got, res[1].Translation(), want)
+		}
+	}
+	if _, err := translate.NewModel(f, "fp16"); err == nil {
+		t.Error("NewModel accepted compute fp16")
+	}
+}
