@@ -59,22 +59,30 @@ func forcedNLL(t *testing.T, d *Decoder, src, tgt [][]int) float64 {
 	return nll
 }
 
+// sharpModel returns a model of cfg without label smoothing whose
+// initial weights are scaled up for sharper distributions.
+func sharpModel(t *testing.T, cfg Config, seed uint64) *Model {
+	t.Helper()
+	cfg.LabelSmoothing = 0
+	m, err := New(cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range m.Params() {
+		for i := range p.Value {
+			p.Value[i] *= 5
+		}
+	}
+	return m
+}
+
 // TestDecoderAgreesWithTraining checks that the inference path scores the
 // reference translations exactly as the training computation does.
 func TestDecoderAgreesWithTraining(t *testing.T) {
 	for _, feed := range []bool{false, true} {
 		cfg := tinyConfig()
 		cfg.InputFeeding = feed
-		cfg.LabelSmoothing = 0
-		m, err := New(cfg, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range m.Params() {
-			for i := range p.Value {
-				p.Value[i] *= 5 // sharper distributions than the initial ones
-			}
-		}
+		m := sharpModel(t, cfg, 5)
 		want, err := m.EvalBatch(context.Background(), tinySrc, tinyTgt)
 		if err != nil {
 			t.Fatal(err)
@@ -94,16 +102,7 @@ func TestInt8Decoder(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			cfg := tinyConfig()
 			v.edit(&cfg)
-			cfg.LabelSmoothing = 0
-			m, err := New(cfg, 6)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range m.Params() {
-				for i := range p.Value {
-					p.Value[i] *= 5
-				}
-			}
+			m := sharpModel(t, cfg, 6)
 			q, err := m.NewInt8Decoder()
 			if err != nil {
 				t.Fatal(err)
