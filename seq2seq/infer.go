@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 
 	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
@@ -15,8 +17,9 @@ import (
 // one token at a time. It needs no autodiff and keeps only what the next
 // step needs. A Decoder is safe for concurrent use; each State is not.
 type Decoder struct {
-	m   *Model
-	enc *encoderProducts
+	m         *Model
+	enc       *encoderProducts
+	encArenas sync.Pool // of *arena, the encoder's scratch
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
 }
@@ -94,12 +97,19 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	var ar arena
-	ru := d.m.encode(&ar, bt, nil, d.enc)
+	// The encoder's scratch is reused across batches; the state keeps
+	// copies of what the steps need.
+	ar, _ := d.encArenas.Get().(*arena)
+	if ar == nil {
+		ar = new(arena)
+	}
+	ar.reset()
+	ru := d.m.encode(ar, bt, nil, d.enc)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
-		mem: ru.mem, keys: ru.keys, s: ru.s0, c: make([]float32, R*D), o: make([]float32, R*O), first: true,
-		work: new(arena)}
+		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
+		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena)}
+	d.encArenas.Put(ar)
 	for i := range st.sent {
 		st.sent[i] = i
 	}

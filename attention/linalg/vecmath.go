@@ -154,20 +154,28 @@ func addConst(asm bool, x []float32, c float32) {
 }
 
 // Index returns the first i with x[i] == v, or -1 (always -1 for a NaN v).
-func Index(x []float32, v float32) int { return index(useAsm, x, v) }
+func Index(x []float32, v float32) int { return index(useAsm, x, v, indexAVX2, indexGeneric) }
 
-func index(asm bool, x []float32, v float32) int {
-	if asm {
-		n := vecLen(len(x))
-		if i := indexAVX2(x[:n], v); i >= 0 {
-			return i
-		}
-		if i := indexGeneric(x[n:], v); i >= 0 {
-			return n + i
-		}
-		return -1
+// IndexAtLeast returns the first i with x[i] >= v, or -1. NaNs never
+// qualify.
+func IndexAtLeast(x []float32, v float32) int {
+	return index(useAsm, x, v, indexAtLeastAVX2, indexAtLeastGeneric)
+}
+
+// index runs a search kernel on whole vectors and its Go version on the
+// rest.
+func index(asm bool, x []float32, v float32, vec, scalar func([]float32, float32) int) int {
+	if !asm {
+		return scalar(x, v)
 	}
-	return indexGeneric(x, v)
+	n := vecLen(len(x))
+	if i := vec(x[:n], v); i >= 0 {
+		return i
+	}
+	if i := scalar(x[n:], v); i >= 0 {
+		return n + i
+	}
+	return -1
 }
 
 // Max returns the largest element of x, -Inf if x is empty, or NaN if any

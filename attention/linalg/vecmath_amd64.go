@@ -43,3 +43,6 @@ func addConstAVX2(x []float32, c float32)
 
 //go:noescape
 func indexAVX2(x []float32, v float32) int
+
+//go:noescape
+func indexAtLeastAVX2(x []float32, v float32) int

@@ -459,3 +459,35 @@ indexFound:
 	MOVQ DX, ret+32(FP)
 	VZEROUPPER
 	RET
+
+// func indexAtLeastAVX2(x []float32, v float32) int
+// The first i with x[i] >= v, or -1 (NaNs never qualify).
+TEXT ·indexAtLeastAVX2(SB), NOSPLIT, $0-40
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS v+24(FP), Y15
+	XORQ         DX, DX
+	SHRQ         $3, CX
+	JZ           indexAtLeastNone
+
+indexAtLeastLoop:
+	VMOVUPS   (SI)(DX*4), Y0
+	VCMPPS    $0x1d, Y15, Y0, Y0 // x >= v, ordered
+	VMOVMSKPS Y0, AX
+	TESTL     AX, AX
+	JNZ       indexAtLeastFound
+	ADDQ      $8, DX
+	DECQ      CX
+	JNZ       indexAtLeastLoop
+
+indexAtLeastNone:
+	MOVQ $-1, ret+32(FP)
+	VZEROUPPER
+	RET
+
+indexAtLeastFound:
+	BSFL AX, AX
+	ADDQ AX, DX
+	MOVQ DX, ret+32(FP)
+	VZEROUPPER
+	RET

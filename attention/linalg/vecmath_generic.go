@@ -92,3 +92,12 @@ func indexGeneric(x []float32, v float32) int {
 	}
 	return -1
 }
+
+func indexAtLeastGeneric(x []float32, v float32) int {
+	for i, e := range x {
+		if e >= v {
+			return i
+		}
+	}
+	return -1
+}

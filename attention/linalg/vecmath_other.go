@@ -29,3 +29,7 @@ func addConstAVX2(x []float32, c float32) { addConstGeneric(x[:vecLen(len(x))], 
 func indexAVX2(x []float32, v float32) int {
 	return indexGeneric(x[:vecLen(len(x))], v)
 }
+
+func indexAtLeastAVX2(x []float32, v float32) int {
+	return indexAtLeastGeneric(x[:vecLen(len(x))], v)
+}

@@ -344,8 +344,8 @@ func TestReductions(t *testing.T) {
 	}
 }
 
-// TestSumExpShiftAddConstIndex checks the kernels of log-softmax and
-// argmax against what ExpShiftSum stores, exact addition and a plain scan.
+// TestSumExpShiftAddConstIndex checks the kernels of log-softmax, argmax
+// and the beam's candidate scan against what ExpShiftSum stores, exact addition and a plain scan.
 func TestSumExpShiftAddConstIndex(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 0))
 	for _, path := range vecPaths(t) {
@@ -373,15 +373,29 @@ func TestSumExpShiftAddConstIndex(t *testing.T) {
 					continue
 				}
 				v := x[pos]
-				if got, want := index(path.asm, x, v), slices.Index(x, v); got != want {
+				if got, want := index(path.asm, x, v, indexAVX2, indexGeneric), slices.Index(x, v); got != want {
 					t.Errorf("%s Index n=%d of x[%d] = %d, want %d", path.name, n, pos, got, want)
 				}
+				want := slices.IndexFunc(x, func(e float32) bool { return e >= v })
+				if got := index(path.asm, x, v, indexAtLeastAVX2, indexAtLeastGeneric); got != want {
+					t.Errorf("%s IndexAtLeast n=%d of x[%d] = %d, want %d", path.name, n, pos, got, want)
+				}
 			}
-			if got := index(path.asm, x, 1e30); got != -1 {
-				t.Errorf("%s Index n=%d of an absent value = %d, want -1", path.name, n, got)
+			nan := float32(math.NaN())
+			for _, v := range []float32{1e30, nan} {
+				if got := index(path.asm, x, v, indexAVX2, indexGeneric); got != -1 {
+					t.Errorf("%s Index n=%d of %g = %d, want -1", path.name, n, v, got)
+				}
+				if got := index(path.asm, x, v, indexAtLeastAVX2, indexAtLeastGeneric); got != -1 {
+					t.Errorf("%s IndexAtLeast n=%d of %g = %d, want -1", path.name, n, v, got)
+				}
 			}
-			if got := index(path.asm, x, float32(math.NaN())); got != -1 {
-				t.Errorf("%s Index n=%d of NaN = %d, want -1", path.name, n, got)
+			if n > 9 {
+				y := slices.Clone(x)
+				y[2], y[9] = nan, 1e31
+				if got := index(path.asm, y, 1e30, indexAtLeastAVX2, indexAtLeastGeneric); got != 9 {
+					t.Errorf("%s IndexAtLeast n=%d past a NaN = %d, want 9", path.name, n, got)
+				}
 			}
 			if !guardsOK() {
 				t.Fatalf("%s n=%d: wrote outside the slice", path.name, n)

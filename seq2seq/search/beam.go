@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"slices"
+
+	"github.com/attnmt/nmt/attention/linalg"
 )
 
 // node is one token of a hypothesis, linked to the token before it. The
@@ -213,10 +215,13 @@ func (s *beam) scan(c []cand, m int, lp []float32, q, from, to int) []cand {
 		thr = threshold(c[m-1].total, cum)
 	}
 	for v := from; v < to; v++ {
-		x := lp[v]
-		if x < thr {
-			continue
+		// Skip, many at a time, what cannot enter c.
+		i := linalg.IndexAtLeast(lp[v:to], thr)
+		if i < 0 {
+			break
 		}
+		v += i
+		x := lp[v]
 		cd := cand{total: cum + float64(x), lp: x, row: int32(q), tok: int32(v)}
 		if len(c) == m {
 			if !cd.better(c[m-1]) {
