@@ -28,6 +28,14 @@ import (
 // false, float32 Gemm is faster.
 func Int8Fast() bool { return useInt8Asm }
 
+// Int8Backend names the implementation of MulAdd: "avx512-vnni" or "go".
+func Int8Backend() string {
+	if useInt8Asm {
+		return "avx512-vnni"
+	}
+	return "go"
+}
+
 var useInt8Asm = haveVNNI && !noAsmRequested(os.Getenv("NMT_NOASM"))
 
 const (

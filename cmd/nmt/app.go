@@ -18,7 +18,7 @@ func newApp() *cli.App {
 	return &cli.App{
 		Name:    "nmt",
 		Usage:   "attention-based neural machine translation: train, translate, align",
-		Version: version + " (matrix products: " + linalg.Backend() + "; vector kernels: " + linalg.VecBackend() + ")",
+		Version: version + " (matrix products: " + linalg.Backend() + "; vector kernels: " + linalg.VecBackend() + "; int8 products: " + linalg.Int8Backend() + ")",
 		Description: `nmt trains LSTM encoder-decoder translation models with attention,
 translates sentences and files with them, and exports which source words
 each output word attended to.

@@ -24,6 +24,7 @@ import (
 type translateModel struct {
 	dec      search.Decoder
 	src, tgt translate.Tokenizer
+	compute  translate.Compute // what the decoder computes in, for the log
 }
 
 // modelLoader loads the model file at path, to decode with compute c.
@@ -38,8 +39,7 @@ func loadTranslateModel(path string, c translate.Compute) (translateModel, error
 	if err != nil {
 		return translateModel{}, err
 	}
-	slog.Debug("model loaded", "path", path, "compute", m.Compute)
-	return translateModel{dec: m.Decoder, src: m.Src, tgt: m.Tgt}, nil
+	return translateModel{dec: m.Decoder, src: m.Src, tgt: m.Tgt, compute: m.Compute}, nil
 }
 
 // newTranslateCommand returns the translate command, loading models with load.
@@ -114,7 +114,7 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	path := c.String("output")
 	var done func()
 	if path != "" {
-		opt.Progress, done = progress(c.App.ErrWriter)
+		opt.Progress, done = progress(c.App.ErrWriter, "compute", string(m.compute))
 	}
 	tr, err := translate.New(m.dec, m.src, m.tgt, opt)
 	if err != nil {
@@ -237,15 +237,16 @@ func (cr *ctxReader) Read(p []byte) (int, error) {
 
 // progress returns the progress report of a translation to a file and
 // the function that ends it: a bar with sentences/s when errw is a
-// terminal, a log line every 10 s and a summary otherwise.
-func progress(errw io.Writer) (report func(translate.Stats), done func()) {
+// terminal, a log line every 10 s and a summary otherwise; attrs are added
+// to the log lines.
+func progress(errw io.Writer, attrs ...any) (report func(translate.Stats), done func()) {
 	if f, ok := errw.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(errw), progressbar.OptionSetDescription("translating"),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("sent"),
 			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 		return func(st translate.Stats) { bar.Set(st.Lines) }, func() { bar.Finish() }
 	}
-	log := slog.New(slog.NewTextHandler(errw, nil))
+	log := slog.New(slog.NewTextHandler(errw, nil)).With(attrs...)
 	var last translate.Stats
 	var logged time.Duration
 	report = func(st translate.Stats) {

@@ -44,7 +44,7 @@ func fakeModel(path string, _ translate.Compute) (translateModel, error) {
 		return translateModel{}, fmt.Errorf("load model %s: no such model", path)
 	}
 	tok := translatetest.New([]string{"ein", "Mann", "fährt", "Fahrrad", ".", "eine", "Frau", "läuft"}, false)
-	return translateModel{dec: &searchtest.Copy{V: tok.VocabSize(), Reverse: true}, src: tok, tgt: tok}, nil
+	return translateModel{dec: &searchtest.Copy{V: tok.VocabSize(), Reverse: true}, src: tok, tgt: tok, compute: translate.ComputeFloat32}, nil
 }
 
 // runTranslateCLI runs "nmt translate args..." in-process with the fake
@@ -145,7 +145,7 @@ func TestTranslateCommandFiles(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout %q, want nothing", stdout)
 	}
-	if !strings.Contains(errOut, "msg=translated lines=4 failed=1") {
+	if !strings.Contains(errOut, "msg=translated compute=float32 lines=4 failed=1") {
 		t.Errorf("stderr %q, want a summary log line", errOut)
 	}
 	if want := in + ":4: invalid UTF-8\n"; !strings.HasPrefix(errOut, want) {
