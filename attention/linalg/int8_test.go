@@ -175,6 +175,7 @@ func BenchmarkInt8VsGemm(b *testing.B) {
 		q, _ := NewInt8Matrix(s.n, s.k, w, s.k)
 		flops := 2 * float64(s.m*s.n*s.k)
 		b.Run(fmt.Sprintf("int8/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			b.ReportAllocs()
 			for b.Loop() {
 				q.MulAdd(s.m, a, s.k, c, s.n)
 			}
