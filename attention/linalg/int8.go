@@ -77,12 +77,11 @@ func NewInt8Matrix(n, k int, w []float32, ldw int) (*Int8Matrix, error) {
 			}
 			amax = max(amax, abs32(v))
 		}
-		if amax == 0 {
-			continue
-		}
-		s := amax / 127
-		q.scale[j] = s
 		inv := 127 / amax
+		if amax == 0 || math.IsInf(float64(inv), 1) {
+			continue // a zero row, or one so small (below 4e-37) that it counts as zero
+		}
+		q.scale[j] = amax / 127
 		s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
 		for i, v := range row {
 			g, t := i/4, i%4
@@ -188,8 +187,9 @@ func (q *Int8Matrix) quantizeActs(acts *int8Acts, m int, a []float32, lda int) {
 }
 
 // quantizeRow sets q to round(x * 127 / max|x|) and returns the scale
-// max|x| / 127 and -128 * sum(q). A zero row gives scale 0; a row with a
-// NaN or an infinity gives scale NaN (and NaN outputs).
+// max|x| / 127 and -128 * sum(q). A zero row, or one so small (below
+// 4e-37) that 127 / max|x| overflows, gives scale 0 and zero outputs; a
+// row with a NaN or an infinity gives scale NaN (and NaN outputs).
 func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
 	n := 0
 	var amaxBits uint32
@@ -201,13 +201,13 @@ func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
 		amaxBits = max(amaxBits, math.Float32bits(v)&^(1<<31))
 	}
 	amax := math.Float32frombits(amaxBits)
+	inv := 127 / amax
 	switch {
-	case amax == 0:
-		return 0, 0
 	case amaxBits >= 0x7f800000: // infinity or NaN
 		return float32(math.NaN()), 0
+	case amax == 0 || math.IsInf(float64(inv), 1):
+		return 0, 0 // a zero row, or one so small (below 4e-37) that it counts as zero
 	}
-	inv := 127 / amax
 	var sum int32
 	if n > 0 {
 		sum = int8QuantAVX512(x[:n], inv, &q[0])

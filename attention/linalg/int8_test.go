@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -153,6 +154,40 @@ func TestInt8SpecialRows(t *testing.T) {
 	if !math.IsNaN(float64(c[4])) {
 		t.Errorf("NaN row gives %v, want NaN", c[4:6])
 	}
+	// Rows too small to scale (127/max overflows) count as zero rather
+	// than turning into -127s, on both paths and for both operands.
+	tinyA := make([]float32, 40)
+	ones := make([]float32, 40)
+	for i := range tinyA {
+		tinyA[i], ones[i] = 1e-38, 1
+	}
+	tinyA[3] = 0
+	for _, asm := range []bool{false, true} {
+		if asm && !haveVNNI {
+			continue
+		}
+		useInt8Asm = asm
+		qo, err := NewInt8Matrix(1, 40, ones, 40)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qt, err := NewInt8Matrix(1, 40, tinyA, 40)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			q    *Int8Matrix
+			a    []float32
+			want float64
+		}{{qo, tinyA, 3.9e-37}, {qt, slices.Repeat([]float32{1e30}, 40), 3.9e-7}} {
+			c := []float32{0}
+			tc.q.MulAdd(1, tc.a, 40, c, 1)
+			if got := float64(c[0]); got < 0 || got > 1.01*tc.want {
+				t.Errorf("asm=%t: tiny row gives %g, want 0 to %g", asm, got, tc.want)
+			}
+		}
+	}
+	useInt8Asm = haveVNNI
 	if _, err := NewInt8Matrix(1, 2, []float32{1, float32(math.Inf(1))}, 2); err == nil {
 		t.Error("NewInt8Matrix accepted an infinite weight")
 	}

@@ -21,6 +21,8 @@ func TestArgmax(t *testing.T) {
 		{"tie past the vector width", long, 77},
 		{"NaN is skipped", []float32{0, -1, 0, nan, -0.5, -2}, 4},
 		{"NaN in a long row", append(append([]float32{}, long...), nan), 77},
+		{"NaN <unk> is skipped", []float32{0, nan, 0, -1, -0.5}, 4},
+		{"all NaN", []float32{0, nan, 0, nan}, UnkID},
 	}
 	for _, tt := range tests {
 		if got := argmax(tt.lp); got != tt.want {

@@ -84,7 +84,8 @@ func splitRows(flat []float32, w int) [][]float32 {
 }
 
 // argmax returns the most probable token of lp that may be generated
-// (neither <pad> nor <s>); the lowest id wins ties. NaNs are never chosen.
+// (neither <pad> nor <s>); the lowest id wins ties. NaNs are never chosen
+// (<unk> is returned if every candidate is NaN).
 func argmax(lp []float32) int {
 	mx := max(lp[UnkID], linalg.Max(lp[EOSID:]))
 	if lp[UnkID] == mx {
@@ -93,11 +94,14 @@ func argmax(lp []float32) int {
 	if i := linalg.Index(lp[EOSID:], mx); i >= 0 {
 		return EOSID + i
 	}
-	best := UnkID // a NaN somewhere: scan, skipping NaNs
-	for v := EOSID; v < len(lp); v++ {
-		if lp[v] > lp[best] {
+	best := -1 // a NaN somewhere: scan, skipping NaNs
+	for v := UnkID; v < len(lp); v++ {
+		if v == BOSID || lp[v] != lp[v] {
+			continue
+		}
+		if best < 0 || lp[v] > lp[best] {
 			best = v
 		}
 	}
-	return best
+	return max(best, UnkID)
 }
