@@ -191,80 +191,68 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 	t.log().Info("training", "examples", len(t.data.Train), "valid", len(t.data.Valid), "params", numParams(t.params),
 		"step", t.st.Step, "epoch", t.st.Epoch+1, "metric", t.st.Metric)
 
+	// fail ends the run on err, as an interruption if ctx was cancelled.
+	fail := func(err error) (Result, error) {
+		if ctx.Err() != nil {
+			return t.interrupted(ctx, rep)
+		}
+		return res, err
+	}
 	stop := ""
 	for stop == "" {
 		plan := t.batcher.Plan(t.st.Epoch)
-		if t.st.Batch >= len(plan) { // resumed at the end of an epoch
-			early, err := t.endEpoch(ctx, rep)
-			if err != nil {
-				if ctx.Err() != nil {
-					return t.interrupted(ctx, rep)
-				}
-				return res, err
-			}
-			if early {
-				stop = "early_stopping"
-			}
-			continue
-		}
-		if s.MaxEpochs > 0 && t.st.Epoch >= s.MaxEpochs {
-			stop = "max_epochs"
-			break
-		}
-		rep.epoch(t.st.Epoch, len(plan), t.st.Batch)
-		for t.st.Batch < len(plan) {
-			switch {
-			case ctx.Err() != nil:
-				return t.interrupted(ctx, rep)
-			case s.MaxSteps > 0 && t.st.Step >= s.MaxSteps:
-				stop = "max_steps"
-			case s.MaxTime > 0 && t.now().Sub(start) >= s.MaxTime:
-				stop = "max_time"
-			}
-			if stop != "" {
+		if t.st.Batch < len(plan) { // else resumed at the end of an epoch
+			if s.MaxEpochs > 0 && t.st.Epoch >= s.MaxEpochs {
+				stop = "max_epochs"
 				break
 			}
-			loss, err := t.step(ctx, plan[t.st.Batch])
-			if err != nil {
-				if ctx.Err() != nil {
+			rep.epoch(t.st.Epoch, len(plan), t.st.Batch)
+			for t.st.Batch < len(plan) {
+				switch {
+				case ctx.Err() != nil:
 					return t.interrupted(ctx, rep)
+				case s.MaxSteps > 0 && t.st.Step >= s.MaxSteps:
+					stop = "max_steps"
+				case s.MaxTime > 0 && t.now().Sub(start) >= s.MaxTime:
+					stop = "max_time"
 				}
-				return res, err
-			}
-			rep.step(t.st, loss, t.opt.LR)
-			if s.ValidEvery > 0 && t.st.Step%s.ValidEvery == 0 {
-				early, err := t.validate(ctx, rep, true)
+				if stop != "" {
+					break
+				}
+				loss, err := t.step(ctx, plan[t.st.Batch])
 				if err != nil {
-					if ctx.Err() != nil {
-						return t.interrupted(ctx, rep)
+					return fail(err)
+				}
+				rep.step(t.st, loss, t.opt.LR)
+				if s.ValidEvery > 0 && t.st.Step%s.ValidEvery == 0 {
+					early, err := t.validate(ctx, rep, true)
+					if err != nil {
+						return fail(err)
 					}
-					return res, err
+					if early {
+						stop = "early_stopping"
+					}
 				}
-				if early {
-					stop = "early_stopping"
+				if k.EverySteps > 0 && t.st.Step%k.EverySteps == 0 || k.Every > 0 && t.now().Sub(lastSave) >= k.Every {
+					if res.Checkpoint, err = t.save(); err != nil {
+						return res, err
+					}
+					lastSave = t.now()
 				}
-			}
-			if k.EverySteps > 0 && t.st.Step%k.EverySteps == 0 || k.Every > 0 && t.now().Sub(lastSave) >= k.Every {
-				if res.Checkpoint, err = t.save(); err != nil {
-					return res, err
+				if stop != "" {
+					break
 				}
-				lastSave = t.now()
 			}
 			if stop != "" {
 				break
 			}
 		}
-		if stop == "" && t.st.Batch >= len(plan) {
-			early, err := t.endEpoch(ctx, rep)
-			if err != nil {
-				if ctx.Err() != nil {
-					return t.interrupted(ctx, rep)
-				}
-				return res, err
-			}
-			if early {
-				stop = "early_stopping"
-			}
+		early, err := t.endEpoch(ctx, rep)
+		if err != nil {
+			return fail(err)
+		}
+		if early {
+			stop = "early_stopping"
 		}
 	}
 	rep.close()
@@ -272,10 +260,7 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 		// A last validation reports the final model and may make it the
 		// best, but changes no schedule counter.
 		if _, err := t.validate(ctx, rep, false); err != nil {
-			if ctx.Err() != nil {
-				return t.interrupted(ctx, rep)
-			}
-			return res, err
+			return fail(err)
 		}
 	}
 	var err error
