@@ -1,7 +1,6 @@
 package linalg
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -205,13 +204,7 @@ func TestAdamUpdateLengthMismatchPanics(t *testing.T) {
 // rest are split into w, g, m and v. AdamUpdate must agree bit for bit (NaN
 // payloads aside), SumSquares to rounding.
 func FuzzAdamUpdate(f *testing.F) {
-	seed := func(vs ...float32) []byte {
-		b := make([]byte, 4*len(vs))
-		for i, v := range vs {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-		}
-		return b
-	}
+	seed := float32Bytes
 	p := adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 1)
 	ps := []float32{p.Beta1, p.Beta2, p.OneMinusBeta1, p.OneMinusBeta2, p.StepSize, p.InvSqrtBC2, p.Eps, p.Decay}
 	f.Add(seed(append(ps, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36)...))
@@ -221,10 +214,7 @@ func FuzzAdamUpdate(f *testing.F) {
 		if !haveAVX2FMA {
 			t.Skip("AVX2+FMA kernels not available")
 		}
-		xs := make([]float32, len(data)/4)
-		for i := range xs {
-			xs[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
-		}
+		xs := bytesFloat32(data)
 		if vs, gs := sumSquares(true, xs), sumSquares(false, xs); !closeSums(vs, gs, len(xs)) {
 			t.Fatalf("SumSquares: avx2 %.17g, go %.17g", vs, gs)
 		}

@@ -178,15 +178,17 @@ func (q *Int8Matrix) quantizeActs(acts *int8Acts, m int, a []float32, lda int) {
 	ld := q.k4 * 4
 	padded := (m + int8Rows - 1) / int8Rows * int8Rows
 	acts.q = grow(acts.q, padded*ld)
-	clear(acts.q)
+	clear(acts.q[m*ld:]) // the padding rows
 	acts.scale = grow(acts.scale, m)
 	acts.corr = grow(acts.corr, m)
 	for r := range m {
-		acts.scale[r], acts.corr[r] = quantizeRow(a[r*lda:r*lda+q.k], acts.q[r*ld:r*ld+q.k])
+		row := acts.q[r*ld : (r+1)*ld]
+		clear(row[q.k:]) // inputs past k, up to a multiple of 4
+		acts.scale[r], acts.corr[r] = quantizeRow(a[r*lda:r*lda+q.k], row[:q.k])
 	}
 }
 
-// quantizeRow sets q to round(x * 127 / max|x|) and returns the scale
+// quantizeRow sets q (as long as x) to round(x * 127 / max|x|) and returns the scale
 // max|x| / 127 and -128 * sum(q). A zero row, or one so small (below
 // 4e-37) that 127 / max|x| overflows, gives scale 0 and zero outputs; a
 // row with a NaN or an infinity gives scale NaN (and NaN outputs).
@@ -204,8 +206,10 @@ func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
 	inv := 127 / amax
 	switch {
 	case amaxBits >= 0x7f800000: // infinity or NaN
+		clear(q)
 		return float32(math.NaN()), 0
 	case amax == 0 || math.IsInf(float64(inv), 1):
+		clear(q)
 		return 0, 0 // a zero row, or one so small (below 4e-37) that it counts as zero
 	}
 	var sum int32

@@ -14,42 +14,10 @@
 #include "textflag.h"
 
 // STOREROW converts the four accumulators of one row to float32, scales
-// them by the column scales (Z24-Z27) and the row scale (R14), adds them to
-// the row of C at DI and advances R13, R14 and DI to the next row.
+// them by the column scales (Z24-Z27) and the row scale (R14), adds the 64
+// floats at R9 (the row of C itself, or the bias), stores the row of C at
+// DI and advances R13, R14 and DI to the next row, and R9 by R10 bytes.
 #define STOREROW(a0, a1, a2, a3) \
-	VPBROADCASTD (R13), Z28; \
-	VPADDD Z28, a0, a0; \
-	VPADDD Z28, a1, a1; \
-	VPADDD Z28, a2, a2; \
-	VPADDD Z28, a3, a3; \
-	VCVTDQ2PS a0, a0; \
-	VCVTDQ2PS a1, a1; \
-	VCVTDQ2PS a2, a2; \
-	VCVTDQ2PS a3, a3; \
-	VMULPS Z24, a0, a0; \
-	VMULPS Z25, a1, a1; \
-	VMULPS Z26, a2, a2; \
-	VMULPS Z27, a3, a3; \
-	VBROADCASTSS (R14), Z29; \
-	VMOVUPS (DI), Z28; \
-	VFMADD231PS Z29, a0, Z28; \
-	VMOVUPS Z28, (DI); \
-	VMOVUPS 64(DI), Z28; \
-	VFMADD231PS Z29, a1, Z28; \
-	VMOVUPS Z28, 64(DI); \
-	VMOVUPS 128(DI), Z28; \
-	VFMADD231PS Z29, a2, Z28; \
-	VMOVUPS Z28, 128(DI); \
-	VMOVUPS 192(DI), Z28; \
-	VFMADD231PS Z29, a3, Z28; \
-	VMOVUPS Z28, 192(DI); \
-	ADDQ $4, R13; \
-	ADDQ $4, R14; \
-	ADDQ DX, DI
-
-// STOREROWSET is STOREROW for C = bias (R9, 64 floats) + the product:
-// it does not read C.
-#define STOREROWSET(a0, a1, a2, a3) \
 	VPBROADCASTD (R13), Z28; \
 	VPADDD Z28, a0, a0; \
 	VPADDD Z28, a1, a1; \
@@ -74,7 +42,8 @@
 	VMOVUPS a3, 192(DI); \
 	ADDQ $4, R13; \
 	ADDQ $4, R14; \
-	ADDQ DX, DI
+	ADDQ DX, DI; \
+	ADDQ R10, R9
 
 // func int8StripVNNI(a *int8, lda int, b *uint8, k4 int, corr *int32, sa, sw, c *float32, ldc, rows int, bias *float32)
 //
@@ -170,9 +139,13 @@ loop:
 	VMOVUPS 64(BX), Z25
 	VMOVUPS 128(BX), Z26
 	VMOVUPS 192(BX), Z27
-	MOVQ bias+80(FP), R9
+	MOVQ bias+80(FP), R9 // add the bias to every row,
+	XORQ R10, R10
 	TESTQ R9, R9
-	JNZ set
+	JNZ store
+	MOVQ DI, R9          // or else C to itself
+	MOVQ DX, R10
+store:
 	STOREROW(Z0, Z1, Z2, Z3)
 	CMPQ CX, $1
 	JEQ done
@@ -189,24 +162,6 @@ loop:
 	CMPQ CX, $5
 	JEQ done
 	STOREROW(Z20, Z21, Z22, Z23)
-	JMP done
-set:
-	STOREROWSET(Z0, Z1, Z2, Z3)
-	CMPQ CX, $1
-	JEQ done
-	STOREROWSET(Z4, Z5, Z6, Z7)
-	CMPQ CX, $2
-	JEQ done
-	STOREROWSET(Z8, Z9, Z10, Z11)
-	CMPQ CX, $3
-	JEQ done
-	STOREROWSET(Z12, Z13, Z14, Z15)
-	CMPQ CX, $4
-	JEQ done
-	STOREROWSET(Z16, Z17, Z18, Z19)
-	CMPQ CX, $5
-	JEQ done
-	STOREROWSET(Z20, Z21, Z22, Z23)
 done:
 	VZEROUPPER
 	RET

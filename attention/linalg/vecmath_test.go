@@ -461,17 +461,30 @@ func TestNoAsmRequested(t *testing.T) {
 	}
 }
 
+// float32Bytes encodes vs as a fuzzer's input: little-endian bit patterns.
+func float32Bytes(vs ...float32) []byte {
+	b := make([]byte, 4*len(vs))
+	for i, v := range vs {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+	}
+	return b
+}
+
+// bytesFloat32 decodes a fuzzer's input as float32Bytes encodes it (a
+// trailing partial value is dropped).
+func bytesFloat32(data []byte) []float32 {
+	xs := make([]float32, len(data)/4)
+	for i := range xs {
+		xs[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
+	}
+	return xs
+}
+
 // FuzzVecMatchesScalar feeds arbitrary float32 bit patterns (NaNs, infinities,
 // subnormals, huge values) to the assembly kernels and the pure-Go loops and
 // requires the same results, to rounding.
 func FuzzVecMatchesScalar(f *testing.F) {
-	seed := func(vs ...float32) []byte {
-		b := make([]byte, 4*len(vs))
-		for i, v := range vs {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-		}
-		return b
-	}
+	seed := float32Bytes
 	f.Add(seed(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
 	f.Add(seed(float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, -0.0, 1e-40, -88.5, 88.5, 9, -9, 3e38, -87.3))
 	f.Add(seed(-87.2, -87.3, -87.4, 88.3, 88.4, 88.69, 88.7, 88.71, 0.0004, -0.0004, 0.00039, 20, -20, 0.5, -0.5, 1))
@@ -479,10 +492,7 @@ func FuzzVecMatchesScalar(f *testing.F) {
 		if !haveAVX2FMA {
 			t.Skip("AVX2+FMA kernels not available")
 		}
-		xs := make([]float32, len(data)/4)
-		for i := range xs {
-			xs[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
-		}
+		xs := bytesFloat32(data)
 		for _, op := range unaryOps {
 			vec, gen := slices.Clone(xs), slices.Clone(xs)
 			op.slice(true, vec)
