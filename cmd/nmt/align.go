@@ -17,17 +17,19 @@ import (
 	"github.com/attnmt/nmt/seq2seq/translate"
 )
 
-// alignerLoader opens the translation model stored at path as an Aligner.
-type alignerLoader func(ctx context.Context, path string) (align.Aligner, error)
+// alignerLoader opens the translation models stored at paths (one, or an
+// ensemble) as an Aligner.
+type alignerLoader func(ctx context.Context, paths []string) (align.Aligner, error)
 
 // alignCommand is "nmt align": export the attention behind translations.
 func alignCommand() *cli.Command {
 	return newAlignCommand(loadAligner)
 }
 
-// loadAligner opens the model file at path as an Aligner.
-func loadAligner(_ context.Context, path string) (align.Aligner, error) {
-	m, err := translate.LoadModel(path, translate.ComputeFloat32)
+// loadAligner opens the model files at paths as an Aligner: with several,
+// their ensemble, whose attention is the members' mean.
+func loadAligner(_ context.Context, paths []string) (align.Aligner, error) {
+	m, err := translate.LoadEnsemble(paths, translate.ComputeFloat32)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +78,7 @@ Examples:
    nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
    nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: pretrained.Default, Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + ")"},
+			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
 			&cli.StringFlag{Name: "ref", Aliases: []string{"r"}, Usage: "given translations of the input, line by line: score and align them instead of decoding"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: string(align.Pharaoh), Usage: "output format: " + strings.Join(formats, ", ")},
@@ -158,7 +160,7 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 			return err
 		}
 	}
-	aligner, err := load(c.Context, c.String("model"))
+	aligner, err := load(c.Context, c.StringSlice("model"))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func runAlign(t *testing.T, stdin string, args ...string) (string, error) {
 	app := newApp()
 	for i, c := range app.Commands {
 		if c.Name == "align" {
-			app.Commands[i] = newAlignCommand(func(context.Context, string) (align.Aligner, error) {
+			app.Commands[i] = newAlignCommand(func(context.Context, []string) (align.Aligner, error) {
 				return &fakeAligner{}, nil
 			})
 		}

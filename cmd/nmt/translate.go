@@ -27,15 +27,17 @@ type translateModel struct {
 	compute  translate.Compute // what the decoder computes in, for the log
 }
 
-// modelLoader loads the model file at path, to decode with compute c.
-type modelLoader func(path string, c translate.Compute) (translateModel, error)
+// modelLoader loads the model files at paths (one model, or the members
+// of an ensemble), to decode with compute c.
+type modelLoader func(paths []string, c translate.Compute) (translateModel, error)
 
 // translateCommand translates sentences, standard input or files.
 func translateCommand() *cli.Command { return newTranslateCommand(loadTranslateModel) }
 
-// loadTranslateModel loads a model file written by "nmt train".
-func loadTranslateModel(path string, c translate.Compute) (translateModel, error) {
-	m, err := translate.LoadModel(path, c)
+// loadTranslateModel loads model files written by "nmt train" or built-in
+// models: one, or several as an ensemble.
+func loadTranslateModel(paths []string, c translate.Compute) (translateModel, error) {
+	m, err := translate.LoadEnsemble(paths, c)
 	if err != nil {
 		return translateModel{}, err
 	}
@@ -68,13 +70,19 @@ per source token and </s>), and error.
 An <unk> in a translation is replaced by the source word it attended to
 most, unless --no-unk-replace is given.
 
+Several --model flags translate with their ensemble: at every step the
+members' log-probabilities are averaged (greedy and beam search, float32 and
+int8). The members must share their tokenizers (models trained with the same
+tokenizer files, or checkpoints of one run).
+
 Examples:
    nmt translate --model de-en.nmt "Ein Mann fährt Fahrrad."
    nmt translate --model de-en.nmt < in.de > out.en
    nmt translate --model de-en.nmt -i test.de.gz -o test.en --beam 10
-   nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."`,
+   nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
+   nmt translate -m run/ckpt-9000.safetensors -m run/best.safetensors -i test.de -o test.en`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Value: pretrained.Default, Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + ")"},
+			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it to translate with an ensemble"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "file to translate, one sentence a line (default: arguments, or standard input)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write, atomically (default: standard output)"},
 			&cli.IntFlag{Name: "beam", Usage: "beam size; 1 is greedy search", Value: def.Search.Beam},
@@ -107,7 +115,7 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	m, err := load(c.String("model"), compute)
+	m, err := load(c.StringSlice("model"), compute)
 	if err != nil {
 		return err
 	}

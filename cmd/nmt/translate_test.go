@@ -39,9 +39,9 @@ func translateGoldenUpdate() bool {
 
 // fakeModel loads "reverse.nmt" as a model that translates a sentence into
 // its words in reverse order, over a small word vocabulary.
-func fakeModel(path string, _ translate.Compute) (translateModel, error) {
-	if filepath.Base(path) != "reverse.nmt" {
-		return translateModel{}, fmt.Errorf("load model %s: no such model", path)
+func fakeModel(paths []string, _ translate.Compute) (translateModel, error) {
+	if len(paths) != 1 || filepath.Base(paths[0]) != "reverse.nmt" {
+		return translateModel{}, fmt.Errorf("load model %s: no such model", strings.Join(paths, ", "))
 	}
 	tok := translatetest.New([]string{"ein", "Mann", "fährt", "Fahrrad", ".", "eine", "Frau", "läuft"}, false)
 	return translateModel{dec: &searchtest.Copy{V: tok.VocabSize(), Reverse: true}, src: tok, tgt: tok, compute: translate.ComputeFloat32}, nil

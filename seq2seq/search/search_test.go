@@ -188,8 +188,14 @@ func TestBeamOneIsGreedy(t *testing.T) {
 	}
 }
 
+// logProber gives the log-probabilities of the token after prev at step t
+// for the source src; *searchtest.Random is one.
+type logProber interface {
+	LogProbs(src []int, t, prev int) []float32
+}
+
 // exhaustive scores every output of at most maxLen tokens from toks.
-func exhaustive(dec *searchtest.Random, src []int, toks []int, maxLen int, opt search.Options) []search.Hypothesis {
+func exhaustive(dec logProber, src []int, toks []int, maxLen int, opt search.Options) []search.Hypothesis {
 	var all []search.Hypothesis
 	var walk func(prefix []int, logProb float64)
 	walk = func(prefix []int, logProb float64) {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attnmt/nmt/attention/align"
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/search"
 )
@@ -79,12 +80,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 			}
 			outIDs[i] = enc.IDs
 		}
-		forced, err := a.Model.File.Model.NewDecoder().Force(ctx, ids, outIDs)
-		if err != nil {
+		var err error
+		if weights, err = a.forcedAttention(ctx, ids, outIDs); err != nil {
 			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
-		}
-		for _, f := range forced {
-			weights = append(weights, f.Attn)
 		}
 	} else {
 		opt := a.Search
@@ -129,6 +127,43 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 		}
 	}
 	return ms, nil
+}
+
+// forcedAttention returns the attention of every member of the model on
+// the references tgt of src, averaged over the members: per sentence one
+// row per reference token and </s>.
+func (a *Aligner) forcedAttention(ctx context.Context, src, tgt [][]int) ([][][]float32, error) {
+	var sum [][][]float32
+	members := a.Model.members()
+	for _, f := range members {
+		forced, err := f.Model.NewDecoder().Force(ctx, src, tgt)
+		if err != nil {
+			return nil, err
+		}
+		if sum == nil {
+			sum = make([][][]float32, len(forced))
+			for i, fo := range forced {
+				sum[i] = fo.Attn
+			}
+			continue
+		}
+		for i, fo := range forced {
+			for t, row := range fo.Attn {
+				linalg.Axpy(1, row, sum[i][t])
+			}
+		}
+	}
+	if len(members) > 1 {
+		inv := 1 / float32(len(members))
+		for _, rows := range sum {
+			for _, row := range rows {
+				for j := range row {
+					row[j] *= inv
+				}
+			}
+		}
+	}
+	return sum, nil
 }
 
 // pieceText is the readable text of one token: its decoded form without

@@ -14,9 +14,13 @@ import (
 )
 
 // Model is a model file made ready to translate: the search decoder over
-// its network and its two tokenizers.
+// its network (or over an ensemble of networks, see NewEnsemble) and its
+// two tokenizers.
 type Model struct {
-	File    *seq2seq.File
+	File *seq2seq.File
+	// Members lists the files of an ensemble (see NewEnsemble), File
+	// first; it is nil for a single model.
+	Members []*seq2seq.File
 	Decoder search.Decoder
 	// Compute is the decoder's arithmetic, never ComputeAuto.
 	Compute  Compute
