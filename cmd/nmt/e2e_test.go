@@ -82,6 +82,9 @@ schedule:
   max_steps: 400
   valid_every: 200
   patience: 0
+checkpoint:
+  every_steps: 100
+  keep_last: 3
 `, trainSrc, trainTgt, validSrc, validTgt)
 	if err := os.WriteFile(cfg, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
@@ -110,6 +113,37 @@ schedule:
 				t.Errorf("nmt translate --beam %s --compute %s:\n got %q\nwant %q", beam, compute, out, want)
 			}
 		}
+	}
+
+	// Checkpoint averaging and ensembles. The average of a model with
+	// itself is that model; an ensemble of a model with itself translates
+	// as it does; the average of the last three checkpoints and an
+	// ensemble with it translate every line.
+	self := filepath.Join(dir, "self.safetensors")
+	avg3 := filepath.Join(dir, "avg3.safetensors")
+	for _, args := range [][]string{{"export", "--dtype", "f32", model, model, self}, {"export", "--average", "3", run, avg3}} {
+		if _, stderr, err := runNMT(t, args...); err != nil {
+			t.Fatalf("nmt %v: %v\n%s", args, err, stderr)
+		}
+	}
+	for _, models := range [][]string{{self}, {model, model}, {model, avg3}, {avg3}} {
+		args := []string{"translate", "-i", in}
+		for _, m := range models {
+			args = append(args, "-m", m)
+		}
+		out, stderr, err := runNMT(t, args...)
+		if err != nil {
+			t.Fatalf("nmt %v: %v\n%s", args, err, stderr)
+		}
+		if models[len(models)-1] != avg3 && out != want {
+			t.Errorf("nmt %v:\n got %q\nwant %q", args, out, want)
+		}
+		if n := strings.Count(out, "\n"); n != 4 {
+			t.Errorf("nmt %v: %d lines, want 4", args, n)
+		}
+	}
+	if _, _, err := runNMT(t, "export", "--average", "4", run, avg3); err == nil || !strings.Contains(err.Error(), "has 3 step checkpoints, want 4") {
+		t.Errorf("nmt export --average 4 with 3 checkpoints kept: got %v", err)
 	}
 
 	// Forced alignment of the references: the anti-diagonal, in Pharaoh

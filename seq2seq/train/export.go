@@ -18,14 +18,23 @@ func Export(src, dst string, dtype safetensors.DType) error {
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	stripCheckpoint(f)
+	if err := f.Save(dst, dtype); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// stripCheckpoint drops the optimizer state and the checkpoint metadata of
+// f, keeping the training record.
+func stripCheckpoint(f *seq2seq.File) {
 	f.Extra = nil
+	if f.Metadata == nil {
+		f.Metadata = map[string]string{}
+	}
 	for k := range f.Metadata {
 		if strings.HasPrefix(k, "checkpoint_") {
 			delete(f.Metadata, k)
 		}
 	}
-	if err := f.Save(dst, dtype); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	return nil
 }
