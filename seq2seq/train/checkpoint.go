@@ -77,6 +77,9 @@ type Validation struct {
 	Perplexity float64 `json:"perplexity"` // exp(NLL)
 	BLEU       float64 `json:"bleu"`       // corpus BLEU, -1 when not computed
 	Score      float64 `json:"score"`      // BLEU, or -Perplexity without BLEU
+	// Sets are the validations of the corpora of a multi-corpus run; the
+	// values above are their means weighted by valid_weight.
+	Sets []SetValidation `json:"sets,omitempty"`
 }
 
 // Checkpoint is the content of a checkpoint file: a model file (see

@@ -26,9 +26,12 @@ type Config struct {
 }
 
 // DataConfig says where the parallel text is and which pairs to keep.
-// Either Multi30k names a directory of the Multi30k task 1 files (train and
-// val splits of SrcLang and TgtLang are used; the test split never is), or
-// the four file paths are given. Files may be plain text or gzip.
+// Exactly one of three sources is given: Multi30k names a directory of the
+// Multi30k task 1 files (train and val splits of SrcLang and TgtLang are
+// used; the test split never is); or the four file paths; or Corpora, a
+// list of corpora each with its training and development files. Files may
+// be plain text or gzip. With Corpora, SrcLang and TgtLang name the
+// languages of the data (recorded in model files).
 type DataConfig struct {
 	Multi30k string `yaml:"multi30k" json:"multi30k"`
 	SrcLang  string `yaml:"src_lang" json:"src_lang"`
@@ -37,6 +40,8 @@ type DataConfig struct {
 	TrainTgt string `yaml:"train_tgt" json:"train_tgt"`
 	ValidSrc string `yaml:"valid_src" json:"valid_src"`
 	ValidTgt string `yaml:"valid_tgt" json:"valid_tgt"`
+	// Corpora trains on several corpora at once (see CorpusConfig).
+	Corpora []CorpusConfig `yaml:"corpora,omitempty" json:"corpora,omitempty"`
 	// MinLen and MaxLen bound the length of each side of a training pair,
 	// in subword tokens; 0 disables the bound.
 	MinLen int `yaml:"min_len" json:"min_len"`
@@ -47,6 +52,26 @@ type DataConfig struct {
 	// BLEUSentences limits the validation sentences translated for BLEU
 	// (the first ones of the file); 0 means all.
 	BLEUSentences int `yaml:"bleu_sentences" json:"bleu_sentences"`
+}
+
+// CorpusConfig is one corpus of a multi-corpus run: its training pairs,
+// drawn by Weight, and its development set, validated on its own and
+// counted by ValidWeight in the score that selects checkpoints.
+type CorpusConfig struct {
+	// Name names the corpus in logs and validation records.
+	Name     string `yaml:"name" json:"name"`
+	TrainSrc string `yaml:"train_src" json:"train_src"`
+	TrainTgt string `yaml:"train_tgt" json:"train_tgt"`
+	ValidSrc string `yaml:"valid_src" json:"valid_src"`
+	ValidTgt string `yaml:"valid_tgt" json:"valid_tgt"`
+	// Weight is how often each training pair is drawn per epoch: 1 once,
+	// 2 twice, 0.5 a fresh seeded half of the pairs every epoch, 0 never
+	// (a corpus for validation only).
+	Weight float64 `yaml:"weight" json:"weight"`
+	// ValidWeight is the weight of this development set's score (BLEU, or
+	// the log-perplexity) in the weighted mean that selects checkpoints,
+	// schedules the learning rate and stops early; 0 reports it only.
+	ValidWeight float64 `yaml:"valid_weight" json:"valid_weight"`
 }
 
 // TokenizerConfig names existing tokenizer.json files or says how to train
@@ -185,8 +210,10 @@ func (c Config) Validate() error {
 	}
 	d := c.Data
 	files := d.TrainSrc != "" || d.TrainTgt != "" || d.ValidSrc != "" || d.ValidTgt != ""
-	add(d.Multi30k == "" && !files, "data: set multi30k or train_src, train_tgt, valid_src and valid_tgt")
+	add(d.Multi30k == "" && !files && len(d.Corpora) == 0, "data: set multi30k, or train_src, train_tgt, valid_src and valid_tgt, or corpora")
 	add(d.Multi30k != "" && files, "data: multi30k and explicit files are exclusive")
+	add(len(d.Corpora) > 0 && (d.Multi30k != "" || files), "data: corpora excludes multi30k and the explicit files (set multi30k: \"\")")
+	errs = append(errs, validateCorpora(d.Corpora)...)
 	add(d.Multi30k != "" && (d.SrcLang == "" || d.TgtLang == "" || d.SrcLang == d.TgtLang), "data: multi30k needs two different languages src_lang and tgt_lang")
 	add(files && (d.TrainSrc == "" || d.TrainTgt == "" || d.ValidSrc == "" || d.ValidTgt == ""), "data: train_src, train_tgt, valid_src and valid_tgt must all be set")
 	add(d.MinLen < 0 || d.MaxLen < 0 || (d.MaxLen > 0 && d.MinLen > d.MaxLen), "data: need 0 <= min_len <= max_len, got %d and %d", d.MinLen, d.MaxLen)
@@ -221,6 +248,41 @@ func (c Config) Validate() error {
 	add(k.EverySteps < 0 || k.Every < 0, "checkpoint: every_steps and every must not be negative")
 	add(k.KeepLast < 1, "checkpoint: keep_last must be at least 1, got %d", k.KeepLast)
 	return errors.Join(errs...)
+}
+
+// validateCorpora reports every inconsistency of a list of corpora.
+func validateCorpora(cs []CorpusConfig) []error {
+	var errs []error
+	names := map[string]bool{}
+	var train, valid float64
+	for i, c := range cs {
+		where := fmt.Sprintf("data: corpora[%d]", i)
+		if c.Name != "" {
+			where = fmt.Sprintf("data: corpus %q", c.Name)
+		}
+		switch {
+		case c.Name == "":
+			errs = append(errs, fmt.Errorf("%s: name must be set", where))
+		case names[c.Name]:
+			errs = append(errs, fmt.Errorf("%s: the name is used twice", where))
+		}
+		names[c.Name] = true
+		if c.TrainSrc == "" || c.TrainTgt == "" || c.ValidSrc == "" || c.ValidTgt == "" {
+			errs = append(errs, fmt.Errorf("%s: train_src, train_tgt, valid_src and valid_tgt must all be set", where))
+		}
+		if !(c.Weight >= 0 && finite(c.Weight) && c.ValidWeight >= 0 && finite(c.ValidWeight)) {
+			errs = append(errs, fmt.Errorf("%s: weight and valid_weight must be finite and not negative, got %g and %g", where, c.Weight, c.ValidWeight))
+		}
+		train += c.Weight
+		valid += c.ValidWeight
+	}
+	if len(cs) > 0 && !(train > 0) {
+		errs = append(errs, errors.New("data: the corpora's weights sum to 0: nothing to train on"))
+	}
+	if len(cs) > 0 && !(valid > 0) {
+		errs = append(errs, errors.New("data: the corpora's valid_weights sum to 0: nothing selects checkpoints"))
+	}
+	return errs
 }
 
 // finite reports whether x is neither NaN nor infinite.

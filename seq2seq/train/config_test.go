@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,9 +94,22 @@ func TestConfigValidate(t *testing.T) {
 		modify func(*Config)
 		want   string
 	}{
-		{"no data", func(c *Config) { c.Data.Multi30k = "" }, "set multi30k or"},
+		{"no data", func(c *Config) { c.Data.Multi30k = "" }, "set multi30k, or"},
 		{"both data", func(c *Config) { c.Data.TrainSrc = "x" }, "exclusive"},
 		{"partial files", func(c *Config) { c.Data.Multi30k, c.Data.TrainSrc = "", "x" }, "must all be set"},
+		{"corpora and multi30k", func(c *Config) { c.Data.Corpora = twoCorporaConfig() }, "corpora excludes multi30k"},
+		{"corpus without name", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Name = "" }, "corpora[1]: name must be set"},
+		{"corpus name twice", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Name = "a" }, `corpus "a": the name is used twice`},
+		{"corpus files", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[0].ValidTgt = "" }, `corpus "a": train_src, train_tgt, valid_src and valid_tgt must all be set`},
+		{"corpus weight", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Weight = nan }, `corpus "b": weight and valid_weight must be finite and not negative, got NaN`},
+		{"corpus weights zero", func(c *Config) {
+			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+			c.Data.Corpora[0].Weight, c.Data.Corpora[1].Weight = 0, 0
+		}, "weights sum to 0"},
+		{"corpus valid weights zero", func(c *Config) {
+			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+			c.Data.Corpora[0].ValidWeight, c.Data.Corpora[1].ValidWeight = 0, 0
+		}, "valid_weights sum to 0"},
 		{"same langs", func(c *Config) { c.Data.TgtLang = "de" }, "two different languages"},
 		{"lengths", func(c *Config) { c.Data.MinLen = 100 }, "min_len <= max_len"},
 		{"vocab", func(c *Config) { c.Tokenizer.VocabSize = 0 }, "vocab_size"},
@@ -196,4 +210,31 @@ func FuzzParseConfig(f *testing.F) {
 			t.Errorf("round trip changed the config:\n got %+v\nwant %+v", back, c)
 		}
 	})
+}
+
+// twoCorporaConfig is a valid list of two corpora.
+func twoCorporaConfig() []CorpusConfig {
+	return []CorpusConfig{
+		{Name: "a", TrainSrc: "a.de", TrainTgt: "a.en", ValidSrc: "av.de", ValidTgt: "av.en", Weight: 1, ValidWeight: 1},
+		{Name: "b", TrainSrc: "b.de", TrainTgt: "b.en", ValidSrc: "bv.de", ValidTgt: "bv.en", Weight: 0.5, ValidWeight: 2},
+	}
+}
+
+func TestConfigCorporaValid(t *testing.T) {
+	c := DefaultConfig()
+	c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := c.WriteYAML(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseConfig([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Data.Corpora, c.Data.Corpora) {
+		t.Errorf("corpora after a YAML round trip: %+v, want %+v", back.Data.Corpora, c.Data.Corpora)
+	}
 }

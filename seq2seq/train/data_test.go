@@ -97,3 +97,45 @@ func TestMulti30kFiles(t *testing.T) {
 		t.Errorf("files %v %v", train, valid)
 	}
 }
+
+func TestPrepareCorpora(t *testing.T) {
+	c := tinyCorpus(t)
+	dir := t.TempDir()
+	news := []string{"der zug hat verspätung", "die regierung tritt zurück"}
+	newsEn := []string{"the train is late", "the government resigns"}
+	c.Data.Corpora = []CorpusConfig{
+		{Name: "captions", TrainSrc: c.Data.TrainSrc, TrainTgt: c.Data.TrainTgt, ValidSrc: c.Data.ValidSrc, ValidTgt: c.Data.ValidTgt, Weight: 1, ValidWeight: 1},
+		{Name: "news", TrainSrc: writeLines(t, dir, "n.de", news), TrainTgt: writeLines(t, dir, "n.en", newsEn),
+			ValidSrc: writeLines(t, dir, "nv.de", news[1:]), ValidTgt: writeLines(t, dir, "nv.en", newsEn[1:]), Weight: 2, ValidWeight: 1},
+	}
+	c.Data.TrainSrc, c.Data.TrainTgt, c.Data.ValidSrc, c.Data.ValidTgt = "", "", "", ""
+	c.Tokenizer.Joint, c.Data.MaxLen = true, 0
+	d, err := Prepare(context.Background(), c, nil, nil, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Sets) != 2 {
+		t.Fatalf("%d sets, want 2", len(d.Sets))
+	}
+	cap, nw := d.Sets[0], d.Sets[1]
+	if cap.Name != "captions" || nw.Name != "news" || cap.TrainHi != nw.TrainLo || nw.TrainHi != len(d.Train) ||
+		cap.ValidHi != 2 || nw.ValidLo != 2 || nw.ValidHi != 3 || nw.Weight != 2 {
+		t.Errorf("sets %+v", d.Sets)
+	}
+	if got := d.TgtTokenizer.Decode(d.Train[nw.TrainLo].Tgt); got != "the train is late" {
+		t.Errorf("first news pair decodes to %q", got)
+	}
+	if d.ValidRefs[2] != "the government resigns" {
+		t.Errorf("validation references %q", d.ValidRefs)
+	}
+	// The tokenizer was trained on both corpora, not on the first alone.
+	only := tinyCorpus(t)
+	only.Tokenizer.Joint, only.Data.MaxLen = true, 0
+	d1, err := Prepare(context.Background(), only, nil, nil, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(d1.SrcTokenizer.JSON()) == string(d.SrcTokenizer.JSON()) {
+		t.Error("the tokenizer of both corpora equals that of the first: it did not see the second")
+	}
+}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/attnmt/nmt/corpus"
@@ -75,11 +73,15 @@ type Trainer struct {
 	data    *Data
 	hooks   Hooks
 	batcher *corpus.Batcher
-	valid   [][]int // validation batches, positions in data.Valid
-	bleuSet [][]int // batches of the validation sentences translated for BLEU
-	pcg     *rand.PCG
-	rng     *rand.Rand
-	st      State
+	// batchOptions are the batcher's, for the plans of weighted corpora;
+	// epochPlan is the plan of epoch planEpoch (see plan).
+	batchOptions corpus.BatchOptions
+	epochPlan    [][]int
+	planEpoch    int
+	validSets    []validSet // one per corpus
+	pcg          *rand.PCG
+	rng          *rand.Rand
+	st           State
 }
 
 // New returns a trainer of m on d with the configuration c, starting from
@@ -113,23 +115,10 @@ func New(c Config, m *seq2seq.Model, d *Data, h Hooks) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts.Sorted = true
-	vb, err := corpus.NewBatcher(d.Valid, opts)
-	if err != nil {
-		return nil, err
-	}
 	t := &Trainer{cfg: c, net: m, model: m, params: params, opt: NewAdam(params, c.Optimizer), data: d, hooks: h,
-		batcher: b, valid: vb.Plan(0)}
-	if h.bleu() {
-		n := len(d.Valid)
-		if c.Data.BLEUSentences > 0 {
-			n = min(n, c.Data.BLEUSentences)
-		}
-		sub, err := corpus.NewBatcher(d.Valid[:n], opts)
-		if err != nil {
-			return nil, err
-		}
-		t.bleuSet = sub.Plan(0)
+		batcher: b, batchOptions: opts}
+	if t.validSets, err = newValidSets(d, opts, h.bleu(), c.Data.BLEUSentences); err != nil {
+		return nil, err
 	}
 	// The dropout stream is seeded apart from the data order and the
 	// initialisation.
@@ -200,7 +189,10 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 	}
 	stop := ""
 	for stop == "" {
-		plan := t.batcher.Plan(t.st.Epoch)
+		plan, err := t.plan(t.st.Epoch)
+		if err != nil {
+			return fail(err)
+		}
 		if t.st.Batch < len(plan) { // else resumed at the end of an epoch
 			if s.MaxEpochs > 0 && t.st.Epoch >= s.MaxEpochs {
 				stop = "max_epochs"
@@ -356,114 +348,6 @@ func rows(ex []corpus.Example, pos []int) (src, tgt [][]int) {
 		src[i], tgt[i] = ex[p].Src, ex[p].Tgt
 	}
 	return src, tgt
-}
-
-// validate scores the model on the validation set and keeps the best
-// model. With schedule set it updates the best score, the learning rate
-// and the early-stopping counters and reports whether patience ran out;
-// without it (the last validation of a run) the schedule is left alone, so
-// that a resumed run goes on as if uninterrupted.
-func (t *Trainer) validate(ctx context.Context, rep reporter, schedule bool) (bool, error) {
-	v, err := t.evaluate(ctx)
-	if err != nil {
-		return false, err
-	}
-	st := &t.st
-	st.LastValid, st.Last = st.Step, &v
-	improved := st.BestStep == 0 || v.Score > st.BestScore
-	attrs := []any{"step", st.Step, "epoch", st.Epoch + 1, "nll", round(v.NLL), "ppl", round(v.Perplexity)}
-	if v.BLEU >= 0 {
-		attrs = append(attrs, "bleu", round(v.BLEU))
-	}
-	attrs = append(attrs, "lr", st.LR, "improved", improved)
-	rep.log("validation", attrs...)
-	if schedule && improved {
-		st.BestScore, st.BestStep = v.Score, st.Step
-		st.BadValidations, st.LRBad = 0, 0
-	}
-	if t.cfg.Checkpoint.KeepBest && (st.BestFileStep == 0 || v.Score > st.BestFileScore) {
-		st.BestFileScore, st.BestFileStep = v.Score, st.Step
-		if _, err := t.saveAs(filepath.Join(t.cfg.Checkpoint.Dir, BestName)); err != nil {
-			return false, err
-		}
-	}
-	if !schedule || improved {
-		return false, nil
-	}
-	s := t.cfg.Schedule
-	st.BadValidations++
-	st.LRBad++
-	if s.LRPatience > 0 && st.LRBad >= s.LRPatience && st.LR > s.MinLR {
-		st.LR = max(st.LR*s.LRDecay, s.MinLR)
-		st.LRBad = 0
-		rep.log("learning rate cut", "step", st.Step, "lr", st.LR)
-	}
-	return s.Patience > 0 && st.BadValidations >= s.Patience, nil
-}
-
-func round(x float64) float64 { return math.Round(x*1000) / 1000 }
-
-// evaluate computes the validation perplexity and, with the BLEU hooks,
-// the BLEU score.
-func (t *Trainer) evaluate(ctx context.Context) (Validation, error) {
-	var nll float64
-	var tokens int
-	for _, pos := range t.valid {
-		src, tgt := rows(t.data.Valid, pos)
-		l, err := t.model.EvalBatch(ctx, src, tgt)
-		if err != nil {
-			return Validation{}, fmt.Errorf("validate: %w", err)
-		}
-		nll += l.NLL
-		tokens += l.Tokens
-	}
-	v := Validation{Step: t.st.Step, BLEU: -1}
-	if tokens > 0 {
-		v.NLL = nll / float64(tokens)
-	}
-	if !finite(v.NLL) {
-		// A diverged model: the worst score, still valid JSON (which has
-		// no NaN or infinities), so that checkpoints can be saved.
-		v.NLL = math.MaxFloat64
-	}
-	v.Perplexity = min(math.Exp(v.NLL), math.MaxFloat64)
-	v.Score = -v.Perplexity
-	if !t.hooks.bleu() {
-		return v, nil
-	}
-	type hyp struct {
-		index int
-		text  string
-	}
-	var hyps []hyp
-	for _, pos := range t.bleuSet {
-		src, _ := rows(t.data.Valid, pos)
-		out, err := t.hooks.Translate(ctx, src)
-		if err != nil {
-			return Validation{}, fmt.Errorf("validate: translate: %w", err)
-		}
-		if len(out) != len(src) {
-			return Validation{}, fmt.Errorf("validate: translate returned %d outputs for %d sentences", len(out), len(src))
-		}
-		for i, p := range pos {
-			hyps = append(hyps, hyp{p, t.hooks.Detokenize(out[i])})
-		}
-	}
-	slices.SortFunc(hyps, func(a, b hyp) int { return cmp.Compare(a.index, b.index) })
-	hs, refs := make([]string, len(hyps)), make([]string, len(hyps))
-	for i, h := range hyps {
-		hs[i], refs[i] = h.text, t.data.ValidRefs[h.index]
-	}
-	bleu, err := t.hooks.BLEU(hs, refs)
-	if err != nil {
-		return Validation{}, fmt.Errorf("validate: bleu: %w", err)
-	}
-	if !finite(bleu) {
-		t.log().Warn("validation BLEU is not finite; counting it as 0", "step", t.st.Step, "bleu", bleu)
-		bleu = 0
-	}
-	v.BLEU, v.Score = bleu, bleu
-	return v, nil
 }
 
 // save writes a step checkpoint and prunes old ones.
