@@ -99,9 +99,18 @@ func TestConfigValidate(t *testing.T) {
 		{"partial files", func(c *Config) { c.Data.Multi30k, c.Data.TrainSrc = "", "x" }, "must all be set"},
 		{"corpora and multi30k", func(c *Config) { c.Data.Corpora = twoCorporaConfig() }, "corpora excludes multi30k"},
 		{"corpus without name", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Name = "" }, "corpora[1]: name must be set"},
-		{"corpus name twice", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Name = "a" }, `corpus "a": the name is used twice`},
-		{"corpus files", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[0].ValidTgt = "" }, `corpus "a": train_src, train_tgt, valid_src and valid_tgt must all be set`},
-		{"corpus weight", func(c *Config) { c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig(); c.Data.Corpora[1].Weight = nan }, `corpus "b": weight and valid_weight must be finite and not negative, got NaN`},
+		{"corpus name twice", func(c *Config) {
+			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+			c.Data.Corpora[1].Name = "a"
+		}, `corpus "a": the name is used twice`},
+		{"corpus files", func(c *Config) {
+			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+			c.Data.Corpora[0].ValidTgt = ""
+		}, `corpus "a": train_src, train_tgt, valid_src and valid_tgt must all be set`},
+		{"corpus weight", func(c *Config) {
+			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
+			c.Data.Corpora[1].Weight = nan
+		}, `corpus "b": weight and valid_weight must be finite and not negative, got NaN`},
 		{"corpus weights zero", func(c *Config) {
 			c.Data.Multi30k, c.Data.Corpora = "", twoCorporaConfig()
 			c.Data.Corpora[0].Weight, c.Data.Corpora[1].Weight = 0, 0
