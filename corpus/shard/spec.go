@@ -30,7 +30,9 @@ type Spec struct {
 func (s Spec) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 
 // Valid reports whether 0 <= Index < Count <= MaxShards.
-func (s Spec) Valid() bool { return s.Count >= 1 && s.Count <= MaxShards && s.Index >= 0 && s.Index < s.Count }
+func (s Spec) Valid() bool {
+	return s.Count >= 1 && s.Count <= MaxShards && s.Index >= 0 && s.Index < s.Count
+}
 
 // ParseSpec parses "I/N" (0 <= I < N), or "auto/N", which takes I from the
 // first of IndexVariables that getenv returns non-empty (os.Getenv in a
