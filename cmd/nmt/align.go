@@ -76,7 +76,8 @@ Examples:
    nmt align -m de-en.nmt -i test.de --ref test.en -f html -o report.html
    nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
    nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
-   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv`,
+   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv
+   nmt align -i big.de --ref big.en -o big.align --shard auto/64   # see docs/scale-out.md`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
@@ -89,6 +90,7 @@ Examples:
 			&cli.StringFlag{Name: "target-pieces", Value: align.TargetMean.String(), Usage: "how an output word's pieces combine: mean, sum or first"},
 			&cli.StringSliceFlag{Name: "font", Usage: "extra heatmap font `FILE` (TTF, OTF or TTC) for scripts Liberation lacks; repeatable"},
 			&cli.StringFlag{Name: "title", Usage: "HTML report title"},
+			shardFlag("align (pharaoh format)"),
 		},
 		Action: func(c *cli.Context) error { return alignAction(c, load) },
 	}
@@ -140,6 +142,9 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 	if err != nil {
 		return err
 	}
+	if c.IsSet("shard") {
+		return alignShard(c, req, load)
+	}
 	srcs, err := readAlignLines(c, c.String("input"))
 	if err != nil {
 		return err
@@ -149,34 +154,10 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 		if refs, err = readAlignLines(c, ref); err != nil {
 			return err
 		}
-		if len(refs) != len(srcs) {
-			return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), ref, len(refs))
-		}
 	}
-	opt := align.Options{Threshold: req.threshold, Title: c.String("title")}
-	if req.format.Image() {
-		opt.Heatmap.Fonts, err = heatmapFonts(c.StringSlice("font"))
-		if err != nil {
-			return err
-		}
-	}
-	aligner, err := load(c.Context, c.StringSlice("model"))
+	ms, opt, err := alignMatrices(c, req, load, srcs, refs)
 	if err != nil {
 		return err
-	}
-	ms, err := aligner.Align(c.Context, srcs, refs)
-	if err != nil {
-		return fmt.Errorf("align: %w", err)
-	}
-	if len(ms) != len(srcs) {
-		return fmt.Errorf("align: model returned %d matrices for %d lines", len(ms), len(srcs))
-	}
-	if !req.subword {
-		for i := range ms {
-			if ms[i], err = ms[i].Words(req.words); err != nil {
-				return fmt.Errorf("line %d: %w", i+1, err)
-			}
-		}
 	}
 	if req.format.Image() {
 		err := align.WriteHeatmapFiles(req.output, req.format, ms, opt.Heatmap)
@@ -189,6 +170,41 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 		return align.Write(c.App.Writer, req.format, ms, opt)
 	}
 	return align.WriteFile(req.output, req.format, ms, opt)
+}
+
+// alignMatrices aligns srcs (to refs if given) with the model of the
+// command line, and returns the matrices to write and their options.
+func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, refs []string) ([]align.Matrix, align.Options, error) {
+	opt := align.Options{Threshold: req.threshold, Title: c.String("title")}
+	if refs != nil && len(refs) != len(srcs) {
+		return nil, opt, fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+	}
+	var err error
+	if req.format.Image() {
+		opt.Heatmap.Fonts, err = heatmapFonts(c.StringSlice("font"))
+		if err != nil {
+			return nil, opt, err
+		}
+	}
+	aligner, err := load(c.Context, c.StringSlice("model"))
+	if err != nil {
+		return nil, opt, err
+	}
+	ms, err := aligner.Align(c.Context, srcs, refs)
+	if err != nil {
+		return nil, opt, fmt.Errorf("align: %w", err)
+	}
+	if len(ms) != len(srcs) {
+		return nil, opt, fmt.Errorf("align: model returned %d matrices for %d lines", len(ms), len(srcs))
+	}
+	if !req.subword {
+		for i := range ms {
+			if ms[i], err = ms[i].Words(req.words); err != nil {
+				return nil, opt, fmt.Errorf("line %d: %w", i+1, err)
+			}
+		}
+	}
+	return ms, opt, nil
 }
 
 // readAlignLines reads all lines of path, or of the app's standard input
@@ -204,6 +220,11 @@ func readAlignLines(c *cli.Context, path string) ([]string, error) {
 		}
 		defer r.Close()
 	}
+	return readLines(r)
+}
+
+// readLines reads all lines of r.
+func readLines(r *corpus.LineReader) ([]string, error) {
 	var lines []string
 	for r.Next() {
 		lines = append(lines, r.Text())

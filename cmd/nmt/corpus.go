@@ -17,7 +17,7 @@ import (
 func corpusCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "corpus",
-		Usage: "fetch, describe and filter parallel corpora",
+		Usage: "fetch, describe and filter parallel corpora; merge shard outputs",
 		Description: `A parallel corpus is two aligned files, one sentence per line, or one
 TSV file of source<TAB>target lines; plain text or gzip (detected by
 content). Errors name the file and line, and files of different lengths
@@ -27,11 +27,13 @@ Examples:
    nmt corpus fetch multi30k --dir data/multi30k
    nmt corpus fetch multi30k --dir data/multi30k --from ../shared/data/multi30k
    nmt corpus stats --src data/multi30k/train.de.gz --tgt data/multi30k/train.en.gz --max-len 50
-   nmt corpus filter --tsv all.tsv --max-len 50 --max-ratio 3 --shuffle-seed 1 --out-tsv clean.tsv`,
+   nmt corpus filter --tsv all.tsv --max-len 50 --max-ratio 3 --shuffle-seed 1 --out-tsv clean.tsv
+   nmt corpus merge -o big.en big.en.shard-*`,
 		Subcommands: []*cli.Command{
 			corpusFetchCommand(),
 			corpusStatsCommand(),
 			corpusFilterCommand(),
+			corpusMergeCommand(),
 		},
 	}
 }

@@ -79,6 +79,7 @@ Examples:
    nmt translate --model de-en.nmt "Ein Mann fährt Fahrrad."
    nmt translate --model de-en.nmt < in.de > out.en
    nmt translate --model de-en.nmt -i test.de.gz -o test.en --beam 10
+   nmt translate -i big.de -o big.en --shard auto/64   # one shard of 64, see docs/scale-out.md
    nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
    nmt translate -m run/ckpt-9000.safetensors -m run/best.safetensors -i test.de -o test.en`,
 		Flags: []cli.Flag{
@@ -96,6 +97,7 @@ Examples:
 			&cli.IntFlag{Name: "workers", Usage: "batches decoded in parallel", Value: runtime.GOMAXPROCS(0)},
 			&cli.BoolFlag{Name: "no-unk-replace", Usage: "keep <unk> instead of the source word it attended to"},
 			&cli.BoolFlag{Name: "attention", Usage: "add the attention matrix to jsonl records"},
+			shardFlag("translate"),
 			&cli.StringFlag{Name: "compute", Usage: "arithmetic of the decoder's weight products: auto (int8 on CPUs with AVX-512 VNNI, else float32), int8 or float32", Value: string(translate.ComputeAuto)},
 		},
 		Action: func(c *cli.Context) error { return runTranslate(c, load) },
@@ -118,6 +120,9 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	m, err := load(c.StringSlice("model"), compute)
 	if err != nil {
 		return err
+	}
+	if c.IsSet("shard") {
+		return translateShard(c, m, opt)
 	}
 	path := c.String("output")
 	var done func()

@@ -2,7 +2,10 @@ package shard
 
 import (
 	"bufio"
+	"fmt"
 	"io"
+
+	"github.com/attnmt/nmt/corpus"
 )
 
 // skipLines reads n lines of br (all of them if n < 0) and returns how
@@ -82,3 +85,38 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	l.pending = l.pending[n:]
 	return n, nil
 }
+
+// OpenLines opens lines start to start+n (0-based) of the plain or gzip
+// file at path: the same lines of a file aligned line by line with the
+// input of a line split (a reference translation of it). Reading fails if
+// the file has fewer lines.
+func OpenLines(path string, start, n int64) (io.ReadCloser, error) {
+	rc, err := corpus.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(rc, 64<<10)
+	if err := skip(br, start, path); err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return &linesFile{lineReader: lineReader{br: br, limit: n}, c: rc, path: path, want: n}, nil
+}
+
+// linesFile is a lineReader of a file that must give all its lines.
+type linesFile struct {
+	lineReader
+	c    io.Closer
+	path string
+	want int64
+}
+
+func (f *linesFile) Read(p []byte) (int, error) {
+	n, err := f.lineReader.Read(p)
+	if err == io.EOF && f.lines < f.want {
+		return n, fmt.Errorf("read %s: %d lines where %d were expected", f.path, f.lines, f.want)
+	}
+	return n, err
+}
+
+func (f *linesFile) Close() error { return f.c.Close() }

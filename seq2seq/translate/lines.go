@@ -33,11 +33,12 @@ type line struct {
 // too long, which it discards, and after one that is not valid UTF-8, which
 // it reports with the line; it drops a UTF-8 byte order mark at the start.
 type lineReader struct {
-	r     *bufio.Reader
-	max   int
-	num   int
-	buf   []byte
-	where func(int) string // names a line in errors
+	r       *bufio.Reader
+	max     int
+	num     int  // of the last line read
+	started bool // a line was read: no byte order mark to drop
+	buf     []byte
+	where   func(int) string // names a line in errors
 }
 
 // newLineReader returns a reader of the lines of r, of at most maxBytes
@@ -54,7 +55,7 @@ func (lr *lineReader) next() (line, bool, error) {
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		got = got || len(chunk) > 0
-		if lr.num == 0 && len(lr.buf) == 0 && !tooLong {
+		if !lr.started && len(lr.buf) == 0 && !tooLong {
 			chunk = bytes.TrimPrefix(chunk, []byte("\xef\xbb\xbf"))
 		}
 		if !tooLong {
@@ -77,6 +78,7 @@ func (lr *lineReader) next() (line, bool, error) {
 		break
 	}
 	lr.num++
+	lr.started = true
 	l := line{num: lr.num}
 	b := bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte("\n")), []byte("\r"))
 	switch {

@@ -70,6 +70,9 @@ type Options struct {
 	// Name names the input in messages about its lines: "NAME:N: ...".
 	// If empty they read "line N: ...".
 	Name string
+	// FirstLine is the number of the first line of a Stream in messages
+	// (0 means 1), for input that starts inside a larger file.
+	FirstLine int
 	// Errors receives a "line N: ..." (or "NAME:N: ...") message for
 	// every line that cannot be translated; nil discards them.
 	Errors io.Writer

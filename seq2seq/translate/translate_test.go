@@ -411,6 +411,19 @@ func TestStreamName(t *testing.T) {
 	}
 }
 
+// TestStreamFirstLine checks that FirstLine numbers the lines of a Stream
+// that starts inside a file.
+func TestStreamFirstLine(t *testing.T) {
+	var errs bytes.Buffer
+	tr := newTranslator(t, true, func(o *translate.Options) { o.Name, o.FirstLine, o.Errors = "in.de", 41, &errs })
+	if _, err := tr.Stream(context.Background(), strings.NewReader("ein\nein \xff\n"), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if want := "in.de:42: invalid UTF-8\n"; errs.String() != want {
+		t.Errorf("errors %q, want %q", errs.String(), want)
+	}
+}
+
 type iotestErrReader struct{}
 
 func (iotestErrReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
