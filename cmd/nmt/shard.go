@@ -20,6 +20,10 @@ func shardFlag(what string) cli.Flag {
 		"(merge with nmt corpus merge); auto/N takes I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID; a stopped shard resumes (see docs/scale-out.md)"}
 }
 
+// shardCheckpointEvery is how often a shard records its progress (a test
+// makes it often).
+var shardCheckpointEvery = shard.DefaultCheckpointEvery
+
 // openShard starts (or resumes) the --shard job of the command: input
 // --input, output --output. settings are what else makes the output.
 func openShard(c *cli.Context, byLines bool, settings string) (*shard.Job, error) {
@@ -35,7 +39,8 @@ func openShard(c *cli.Context, byLines bool, settings string) (*shard.Job, error
 	if err != nil {
 		return nil, cli.Exit("--shard: "+err.Error(), 2)
 	}
-	job, err := shard.Open(shard.Options{Input: c.String("input"), Output: c.String("output"), Spec: spec, ByLines: byLines, Settings: settings})
+	job, err := shard.Open(shard.Options{Input: c.String("input"), Output: c.String("output"), Spec: spec, ByLines: byLines, Settings: settings,
+		CheckpointEvery: shardCheckpointEvery})
 	if err != nil {
 		return nil, err
 	}
