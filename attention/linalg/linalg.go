@@ -7,7 +7,9 @@
 // and on gonum's pure-Go BLAS otherwise. The environment variable NMT_BLAS
 // selects the backend explicitly: "go" forces pure Go, "openblas" requires
 // OpenBLAS (a path to the library may follow, as in "openblas:/opt/lib/libopenblas.so").
-// Backend reports which one is in use.
+// Backend reports which one is in use. The build tag noopenblas leaves the
+// loading out (for a static binary, which has no dynamic loader to load
+// it with).
 //
 // All matrices are row-major float32 slices with an explicit leading
 // dimension, as in CBLAS.
