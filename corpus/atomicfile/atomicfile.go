@@ -116,7 +116,7 @@ func (f *File) Commit() error {
 		return err
 	}
 	f.done = true
-	syncDir(filepath.Dir(f.path))
+	SyncDir(filepath.Dir(f.path))
 	return nil
 }
 
@@ -181,7 +181,7 @@ func CommitAll(files ...*File) error {
 	for _, f := range files {
 		if d := filepath.Dir(f.path); !dirs[d] {
 			dirs[d] = true
-			syncDir(d)
+			SyncDir(d)
 		}
 	}
 	return nil
@@ -215,9 +215,9 @@ func abortAll(files []*File) {
 	}
 }
 
-// syncDir syncs a directory so that a rename in it is durable. It is best
+// SyncDir syncs a directory so that a rename in it is durable. It is best
 // effort: some systems (Windows, some network file systems) cannot.
-func syncDir(dir string) {
+func SyncDir(dir string) {
 	if runtime.GOOS == "windows" {
 		return
 	}

@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"github.com/attnmt/nmt/corpus"
@@ -295,7 +294,7 @@ func (j *Job) Commit() error {
 	if err := os.Rename(partial, j.output); err != nil {
 		return fmt.Errorf("commit %s: %w", j.output, err)
 	}
-	syncDir(filepath.Dir(j.output))
+	atomicfile.SyncDir(filepath.Dir(j.output))
 	data, err := marshal(Sidecar{Format: SidecarFormat, Header: j.hdr, Lines: j.lines, OutputBytes: j.bytes})
 	if err != nil {
 		return fmt.Errorf("write %s: %w", sidecar, err)
@@ -330,16 +329,4 @@ func (j *Job) abandon() {
 	j.done = true
 	j.in.Close()
 	j.out.Close()
-}
-
-// syncDir syncs a directory so that a rename in it is durable (best
-// effort: some systems cannot sync a directory).
-func syncDir(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

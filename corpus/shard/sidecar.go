@@ -65,11 +65,8 @@ type progress struct {
 // ParseSidecar parses and checks a sidecar file's content.
 func ParseSidecar(data []byte) (Sidecar, error) {
 	var s Sidecar
-	if err := json.Unmarshal(data, &s); err != nil {
-		return s, fmt.Errorf("%w: %v", ErrSidecar, err)
-	}
-	if s.Format != SidecarFormat {
-		return s, fmt.Errorf("%w: format %q, want %q (written by another version of nmt: merge with that version)", ErrSidecar, s.Format, SidecarFormat)
+	if err := decode(data, &s, &s.Format, SidecarFormat); err != nil {
+		return s, err
 	}
 	return s, s.check(s.Lines, s.OutputBytes)
 }
@@ -77,13 +74,22 @@ func ParseSidecar(data []byte) (Sidecar, error) {
 // parseProgress parses and checks a progress file's content.
 func parseProgress(data []byte) (progress, error) {
 	var p progress
-	if err := json.Unmarshal(data, &p); err != nil {
-		return p, fmt.Errorf("%w: %v", ErrSidecar, err)
-	}
-	if p.Format != progressFormat {
-		return p, fmt.Errorf("%w: format %q, want %q", ErrSidecar, p.Format, progressFormat)
+	if err := decode(data, &p, &p.Format, progressFormat); err != nil {
+		return p, err
 	}
 	return p, p.check(p.Lines, p.OutputBytes)
+}
+
+// decode parses the JSON data into v, whose format field must then read
+// want.
+func decode(data []byte, v any, format *string, want string) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%w: %v", ErrSidecar, err)
+	}
+	if *format != want {
+		return fmt.Errorf("%w: format %q, want %q (written by another version of nmt: use that version)", ErrSidecar, *format, want)
+	}
+	return nil
 }
 
 // check reports whether h is consistent, with lines output lines of bytes
