@@ -84,6 +84,10 @@ func translateShard(c *cli.Context, m translateModel, opt translate.Options) err
 	_, err = tr.Stream(c.Context, job.Reader(), job)
 	done()
 	if err != nil {
+		if job.Close() == nil {
+			slog.New(slog.NewTextHandler(c.App.ErrWriter, nil)).Info("shard stopped: the same command resumes it",
+				"shard", job.Header().Spec(), "lines_written", job.Lines())
+		}
 		return err
 	}
 	return job.Commit()

@@ -196,6 +196,10 @@ func (j *Job) OutputPath() string { return j.output }
 // skips.
 func (j *Job) Resumed() int64 { return j.resumed }
 
+// Lines returns the number of output lines written, those of earlier runs
+// included.
+func (j *Job) Lines() int64 { return j.lines }
+
 // Reader returns the shard's input lines not done yet.
 func (j *Job) Reader() io.Reader { return j.r }
 
