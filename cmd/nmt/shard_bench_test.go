@@ -82,7 +82,7 @@ func BenchmarkShardCost(b *testing.B) {
 		}
 		return time.Since(start), j
 	}
-	m, err := loadTranslateModel(pretrained.Default, translate.ComputeAuto)
+	m, err := loadTranslateModel([]string{pretrained.Default}, translate.ComputeAuto)
 	if err != nil {
 		b.Fatal(err)
 	}

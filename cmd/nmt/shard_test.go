@@ -26,9 +26,9 @@ var tinyVocab = strings.Fields("ein eine der die das Mann Frau Kind Hund fährt 
 // tinyModel loads "tiny.nmt" as a small LSTM model with random weights
 // over tinyVocab, and slows it down by delay per decoding step.
 func tinyModel(delay time.Duration) modelLoader {
-	return func(path string, _ translate.Compute) (translateModel, error) {
-		if filepath.Base(path) != "tiny.nmt" {
-			return translateModel{}, fmt.Errorf("load model %s: no such model", path)
+	return func(paths []string, _ translate.Compute) (translateModel, error) {
+		if len(paths) != 1 || filepath.Base(paths[0]) != "tiny.nmt" {
+			return translateModel{}, fmt.Errorf("load model %s: no such model", strings.Join(paths, ", "))
 		}
 		tok := translatetest.New(tinyVocab, false)
 		cfg := seq2seq.Config{SrcVocab: tok.VocabSize(), TgtVocab: tok.VocabSize(), Embed: 8, EncoderHidden: 8, EncoderLayers: 1,
