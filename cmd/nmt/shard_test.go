@@ -291,3 +291,43 @@ func TestShardKilledResumes(t *testing.T) {
 		t.Errorf("files left behind: %q", left)
 	}
 }
+
+// TestAlignShards checks that nmt align --shard, with and without --ref
+// (a line split, cutting the reference at the same lines), merges into the
+// unsharded Pharaoh links.
+func TestAlignShards(t *testing.T) {
+	dir := t.TempDir()
+	var src, ref []string
+	for i := range 200 {
+		src = append(src, strings.Repeat("Haus ", 1+i%5)+"ist")
+		ref = append(ref, strings.TrimSpace(strings.Repeat("house ", 1+(i*7)%4)))
+	}
+	in, refPath := writeLines(t, dir, "in.de", src...), writeLines(t, dir, "ref.en", ref...)
+	for _, withRef := range []bool{false, true} {
+		args := []string{"-i", in}
+		if withRef {
+			args = append(args, "--ref", refPath)
+		}
+		full := filepath.Join(dir, fmt.Sprintf("full-%v.align", withRef))
+		if _, err := runAlign(t, "", append(args, "-o", full)...); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, fmt.Sprintf("sharded-%v.align", withRef))
+		for i := range 3 {
+			if _, err := runAlign(t, "", append(args, "-o", out, "--shard", fmt.Sprintf("%d/3", i))...); err != nil {
+				t.Fatalf("shard %d/3, ref %v: %v", i, withRef, err)
+			}
+		}
+		if stderr, err := runShardCLI(t, 0, "corpus", "merge", "-o", out, out+".shard-*"); err != nil {
+			t.Fatalf("merge: %v\n%s", err, stderr)
+		}
+		got, _ := os.ReadFile(out)
+		want, _ := os.ReadFile(full)
+		if !bytes.Equal(got, want) || len(want) == 0 {
+			t.Errorf("ref %v: merged shards differ from the unsharded links", withRef)
+		}
+	}
+	if _, err := runAlign(t, "", "-i", in, "-f", "jsonl", "-o", filepath.Join(dir, "x"), "--shard", "0/2"); exitCode(err) != 2 {
+		t.Errorf("--shard with jsonl: %v, want a usage error", err)
+	}
+}
