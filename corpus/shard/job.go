@@ -120,7 +120,7 @@ func (j *Job) readProgress() (progress, bool) {
 		return progress{}, false
 	}
 	p, err := parseProgress(data)
-	return p, err == nil && p.Header == j.hdr
+	return p, err == nil && p.same(j.hdr)
 }
 
 // countPrefix counts the newlines in the first n bytes of f; it fails if f

@@ -45,6 +45,11 @@ func (h Header) sameSplit(o Header) bool {
 		h.Unit == o.Unit && h.Total == o.Total && h.Settings == o.Settings
 }
 
+// same reports whether h and o are the same shard of the same split.
+func (h Header) same(o Header) bool {
+	return h.sameSplit(o) && h.Shard == o.Shard && h.Range == o.Range
+}
+
 // Sidecar is the record of a complete shard, written next to its output.
 type Sidecar struct {
 	Format string `json:"format"`
