@@ -50,6 +50,13 @@ func backends(t testing.TB) []backend {
 		splitGemm(gonumGemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}}
 	out := []backend{pure, split}
+	for _, k := range asmKernels() {
+		b, err := asmBackend(k.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
 	if b, err := loadOpenBLAS(""); err == nil {
 		out = append(out, b)
 	} else {
