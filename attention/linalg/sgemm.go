@@ -138,7 +138,11 @@ func packB(dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nc, nr int)
 			}
 			continue
 		}
-		for j := range cols {
+		j := 0
+		for ; j+8 <= cols; j += 8 { // eight columns at a time, transposed in registers
+			transpose8Rows(d[j:], nr, b[(c0+j)*ldb+p0:], ldb, kc)
+		}
+		for ; j < cols; j++ {
 			transposeInto(d[j:], nr, b[(c0+j)*ldb+p0:(c0+j)*ldb+p0+kc])
 		}
 		for j := cols; j < nr; j++ {

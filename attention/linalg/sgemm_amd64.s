@@ -163,3 +163,73 @@ loop256:
 	STORE256(Y10, Y11)
 	VZEROUPPER
 	RET
+
+// func transpose8x8AVX(dst *float32, ldd int, src *float32, lds int, blocks int)
+//
+// For b < blocks, transposes the 8x8 block at src+8b (rows lds floats
+// apart) into dst+8b*ldd (rows ldd floats apart): dst[(8b+t)*ldd + r] =
+// src[r*lds + 8b + t]. It packs transposed B panels (sgemm.go).
+TEXT ·transpose8x8AVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), DX
+	SHLQ $2, DX
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+32(FP), CX
+	LEAQ (R8)(R8*2), R9 // 3 rows
+	LEAQ (DX)(DX*2), R10
+	TESTQ CX, CX
+	JZ tdone
+tloop:
+	MOVQ SI, AX
+	VMOVUPS (AX), Y0
+	VMOVUPS (AX)(R8*1), Y1
+	VMOVUPS (AX)(R8*2), Y2
+	VMOVUPS (AX)(R9*1), Y3
+	LEAQ (AX)(R8*4), AX
+	VMOVUPS (AX), Y4
+	VMOVUPS (AX)(R8*1), Y5
+	VMOVUPS (AX)(R8*2), Y6
+	VMOVUPS (AX)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xee, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xee, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xee, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xee, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	MOVQ DI, BX
+	VMOVUPS Y8, (BX)
+	VMOVUPS Y9, (BX)(DX*1)
+	VMOVUPS Y10, (BX)(DX*2)
+	VMOVUPS Y11, (BX)(R10*1)
+	LEAQ (BX)(DX*4), BX
+	VMOVUPS Y12, (BX)
+	VMOVUPS Y13, (BX)(DX*1)
+	VMOVUPS Y14, (BX)(DX*2)
+	VMOVUPS Y15, (BX)(R10*1)
+	ADDQ $32, SI
+	LEAQ (DI)(DX*8), DI
+	DECQ CX
+	JNZ tloop
+tdone:
+	VZEROUPPER
+	RET
