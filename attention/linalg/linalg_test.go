@@ -128,12 +128,19 @@ func TestSelectBackend(t *testing.T) {
 		{"gonum", true},
 		{"nonsense", true},
 		{"openblas:/nonexistent/libopenblas.so", true},
+		{"asm:sse", true},
+		{"asm", len(asmKernels()) == 0},
+		{"asm:avx2", !haveAVX2FMA},
 	}
 	for _, tc := range tests {
 		b := selectBackend(tc.setting)
 		if got := b.name[:2] == "go"; got != tc.wantGo {
 			t.Errorf("selectBackend(%q) = %q", tc.setting, b.name)
 		}
+	}
+	// The default is the own kernel wherever it runs.
+	if def := selectBackend(""); len(asmKernels()) > 0 && def.name[:3] != "asm" {
+		t.Errorf("default backend %q, want asm", def.name)
 	}
 }
 
