@@ -53,42 +53,46 @@ func current() *backend {
 }
 
 func selectBackend(setting string) backend {
-	pure := backend{name: "go (gonum)", gemm: gonumGemm}
 	kind, path, _ := strings.Cut(setting, ":")
 	switch strings.ToLower(kind) {
 	case "go", "gonum", "pure":
-		return pure
+		return gonumBackend()
 	case "asm":
 		b, err := asmBackend(path)
-		if err == nil {
-			return b
-		}
-		pure.err = err
-		pure.name = fmt.Sprintf("go (gonum; asm requested but unavailable: %v)", err)
-		return pure
+		return orGonum("asm", b, err)
+	case "openblas":
+		b, err := loadOpenBLAS(path)
+		return orGonum("OpenBLAS", b, err)
 	case "", "auto":
 		if b, err := asmBackend(""); err == nil {
 			return b
 		}
 		b, err := loadOpenBLAS("")
-		if err == nil {
-			return b
+		if err != nil {
+			b = gonumBackend()
+			b.err = err
 		}
-		pure.err = err
-		return pure
-	case "openblas":
-		b, err := loadOpenBLAS(path)
-		if err == nil {
-			return b
-		}
-		pure.err = err
-		pure.name = fmt.Sprintf("go (gonum; OpenBLAS requested but unavailable: %v)", err)
-		return pure
+		return b
 	default:
-		pure.err = fmt.Errorf("unknown NMT_BLAS value %q (want asm, openblas, go or auto)", setting)
-		pure.name = "go (gonum; " + pure.err.Error() + ")"
-		return pure
+		b := gonumBackend()
+		b.err = fmt.Errorf("unknown NMT_BLAS value %q (want asm, openblas, go or auto)", setting)
+		b.name += " (" + b.err.Error() + ")"
+		return b
 	}
+}
+
+func gonumBackend() backend { return backend{name: "go (gonum)", gemm: gonumGemm} }
+
+// orGonum returns b, or gonum when the requested backend (what) could
+// not be had (err), with the reason in its name.
+func orGonum(what string, b backend, err error) backend {
+	if err == nil {
+		return b
+	}
+	pure := gonumBackend()
+	pure.err = err
+	pure.name = fmt.Sprintf("go (gonum; %s requested but unavailable: %v)", what, err)
+	return pure
 }
 
 // asmBackend returns the own sgemm on the named micro-kernel ("avx512",

@@ -28,14 +28,7 @@ func (tc gemmCase) String() string {
 func checkAgainstGonum(t *testing.T, gemm gemmFunc, tc gemmCase, seed uint64) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 7))
-	ar, ac := tc.m, tc.k
-	if tc.transA {
-		ar, ac = tc.k, tc.m
-	}
-	br, bc := tc.k, tc.n
-	if tc.transB {
-		br, bc = tc.n, tc.k
-	}
+	ar, ac, br, bc := storedShapes(tc.transA, tc.transB, tc.m, tc.n, tc.k)
 	lda, ldb, ldc := ac+tc.pad, bc+tc.pad, tc.n+tc.pad
 	a, b := randSlice(r, (ar-1)*lda+ac), randSlice(r, (br-1)*ldb+bc)
 	c := randSlice(r, (tc.m-1)*ldc+tc.n)
