@@ -245,17 +245,19 @@ func BenchmarkInt8VsGemm(b *testing.B) {
 				defer func(old int8Kernel) { int8Impl = old }(int8Impl)
 				int8Impl = kern
 				b.ReportAllocs()
+				cpu0 := cpuSeconds()
 				for b.Loop() {
 					q.MulAdd(s.m, a, s.k, c, s.n)
 				}
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gop/s")
+				reportRates(b, flops, cpu0, "Gop")
 			})
 		}
 		b.Run(fmt.Sprintf("float32/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				Gemm(false, true, s.m, s.n, s.k, 1, a, s.k, w, s.k, 1, c, s.n)
 			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gop/s")
+			reportRates(b, flops, cpu0, "Gop")
 		})
 	}
 }

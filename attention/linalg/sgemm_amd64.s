@@ -12,6 +12,19 @@
 #include "textflag.h"
 #include "zero_amd64.h"
 
+// KERNEL_ARGS loads the arguments of a micro-kernel: k in CX, A in SI, B
+// in BX, its row stride in bytes in R8, C in DI, its row stride in bytes
+// in DX.
+#define KERNEL_ARGS \
+	MOVQ k+0(FP), CX; \
+	MOVQ a+8(FP), SI; \
+	MOVQ b+16(FP), BX; \
+	MOVQ ldb+24(FP), R8; \
+	SHLQ $2, R8; \
+	MOVQ c+32(FP), DI; \
+	MOVQ ldc+40(FP), DX; \
+	SHLQ $2, DX
+
 // ROW512 adds A[i] (broadcast from off(SI)) times the 32 floats of B in
 // Z24, Z25 to the accumulators of row i.
 #define ROW512(off, bc, acc0, acc1) \
@@ -33,14 +46,7 @@
 // C[0:12, 0:32] += alpha * A B on AVX-512: 24 accumulators of 16 floats.
 // k >= 1; ldb and ldc are in floats.
 TEXT ·sgemmKernel12x32(SB), NOSPLIT, $0-52
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), BX
-	MOVQ ldb+24(FP), R8
-	SHLQ $2, R8
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
+	KERNEL_ARGS
 	ZERO_Z0_Z23
 loop512:
 	VMOVUPS (BX), Z24
@@ -98,14 +104,7 @@ loop512:
 // C[0:6, 0:16] += alpha * A B on AVX2 and FMA: 12 accumulators of 8 floats.
 // k >= 1; ldb and ldc are in floats.
 TEXT ·sgemmKernel6x16(SB), NOSPLIT, $0-52
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), BX
-	MOVQ ldb+24(FP), R8
-	SHLQ $2, R8
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
+	KERNEL_ARGS
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2

@@ -52,14 +52,20 @@ func BenchmarkGemmShapes(b *testing.B) {
 				for b.Loop() {
 					be.gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, w, ldb, 1, c, s.n)
 				}
-				flops := 2 * float64(s.m*s.n*s.k) * float64(b.N)
-				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-				// On a loaded machine wall time counts the time other
-				// processes hold the cores; CPU time counts only ours.
-				if cpu := cpuSeconds() - cpu0; cpu > 0 {
-					b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
-				}
+				reportRates(b, 2*float64(s.m*s.n*s.k), cpu0, "GFLOP")
 			})
 		}
+	}
+}
+
+// reportRates reports the rate of b's loop, ops operations per
+// iteration, in billions per second of wall time ("unit/s") and of CPU
+// time since cpu0 ("unit/cpu-s"): on a loaded machine wall time counts the
+// time other processes hold the cores, CPU time only ours.
+func reportRates(b *testing.B, ops, cpu0 float64, unit string) {
+	total := ops * float64(b.N)
+	b.ReportMetric(total/b.Elapsed().Seconds()/1e9, unit+"/s")
+	if cpu := cpuSeconds() - cpu0; cpu > 0 {
+		b.ReportMetric(total/cpu/1e9, unit+"/cpu-s")
 	}
 }
