@@ -236,8 +236,7 @@ func (q *Int8Matrix) quantizeActs(acts *int8Acts, m int, a []float32, lda int) {
 func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
 	n := 0
 	var amaxBits uint32
-	avx512 := int8Impl == int8VNNI
-	if avx512 {
+	if int8Impl == int8VNNI { // the AVX-512 helpers; the Go loop otherwise
 		n = len(x) &^ 15
 		amaxBits = int8AbsMaxBitsAVX512(x[:n])
 	}

@@ -76,7 +76,7 @@ func selectBackend(setting string) backend {
 	default:
 		b := gonumBackend()
 		b.err = fmt.Errorf("unknown NMT_BLAS value %q (want asm, openblas, go or auto)", setting)
-		b.name += " (" + b.err.Error() + ")"
+		b.name = "go (gonum; " + b.err.Error() + ")"
 		return b
 	}
 }
