@@ -10,8 +10,9 @@
 // otherwise. The environment variable NMT_BLAS selects the backend
 // explicitly: "asm" the own kernel ("asm:avx2" or "asm:avx512" one
 // micro-kernel), "go" pure Go, "openblas" OpenBLAS (a path to the library
-// may follow, as in "openblas:/opt/lib/libopenblas.so"). Backend reports
-// which one is in use.
+// may follow, as in "openblas:/opt/lib/libopenblas.so"). NMT_NOASM=1 (see
+// below) also keeps the default off the own kernel. Backend reports which
+// one is in use.
 //
 // All matrices are row-major float32 slices with an explicit leading
 // dimension, as in CBLAS.
@@ -64,8 +65,10 @@ func selectBackend(setting string) backend {
 		b, err := loadOpenBLAS(path)
 		return orGonum("OpenBLAS", b, err)
 	case "", "auto":
-		if b, err := asmBackend(""); err == nil {
-			return b
+		if useAsm { // not with NMT_NOASM=1
+			if b, err := asmBackend(""); err == nil {
+				return b
+			}
 		}
 		b, err := loadOpenBLAS("")
 		if err != nil {
