@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"sync"
 )
 
@@ -20,23 +21,63 @@ import (
 //
 // On amd64 processors with AVX-512 VNNI the products run on VPDPBUSD,
 // which multiplies and adds 64 byte pairs per instruction, four times the
-// work of a float32 fused multiply-add; elsewhere a pure-Go loop computes
-// the same integers (slowly: callers should use Gemm there, see
-// Int8Fast). NMT_NOASM=1 forces the Go loop.
+// work of a float32 fused multiply-add; on amd64 processors with AVX2 only
+// (most laptops) on VPMADDUBSW and VPMADDWD, 32 byte pairs in four
+// instructions; elsewhere a pure-Go loop computes the same integers
+// (slowly: callers should use Gemm there, see Int8Fast). NMT_NOASM=1
+// forces the Go loop; NMT_INT8=avx2 forces the AVX2 kernel on a CPU that
+// also has VNNI (to test it), NMT_INT8=go the Go loop.
 
-// Int8Fast reports whether MulAdd runs on the vector kernel; when it is
-// false, float32 Gemm is faster.
-func Int8Fast() bool { return useInt8Asm }
+// int8Kernel is an implementation of the strip product.
+type int8Kernel int
 
-// Int8Backend names the implementation of MulAdd: "avx512-vnni" or "go".
-func Int8Backend() string {
-	if useInt8Asm {
-		return "avx512-vnni"
-	}
-	return "go"
+const (
+	int8Go   int8Kernel = iota // the pure-Go loop
+	int8AVX2                   // VPMADDUBSW + VPMADDWD, int8avx2_amd64.s
+	int8VNNI                   // AVX-512 VNNI VPDPBUSD, int8_amd64.s
+)
+
+func (k int8Kernel) String() string {
+	return [...]string{"go", "avx2", "avx512-vnni"}[k]
 }
 
-var useInt8Asm = haveVNNI && !noAsmRequested(os.Getenv("NMT_NOASM"))
+// int8Kernels lists the kernels this CPU runs, the fastest last.
+func int8Kernels() []int8Kernel {
+	ks := []int8Kernel{int8Go}
+	if haveAVX2FMA {
+		ks = append(ks, int8AVX2)
+	}
+	if haveVNNI {
+		ks = append(ks, int8VNNI)
+	}
+	return ks
+}
+
+// chooseInt8Kernel picks the kernel for the settings of NMT_NOASM and
+// NMT_INT8: the fastest available unless one is asked for.
+func chooseInt8Kernel(noAsm, setting string) int8Kernel {
+	ks := int8Kernels()
+	if noAsmRequested(noAsm) {
+		return int8Go
+	}
+	for _, k := range ks {
+		if setting != "" && strings.EqualFold(setting, k.String()) {
+			return k
+		}
+	}
+	return ks[len(ks)-1]
+}
+
+// int8Impl is the kernel in use, fixed when the package is initialised
+// (tests switch it).
+var int8Impl = chooseInt8Kernel(os.Getenv("NMT_NOASM"), os.Getenv("NMT_INT8"))
+
+// Int8Fast reports whether MulAdd runs on a vector kernel; when it is
+// false, float32 Gemm is faster.
+func Int8Fast() bool { return int8Impl != int8Go }
+
+// Int8Backend names the implementation of MulAdd: "avx512-vnni", "avx2" or "go".
+func Int8Backend() string { return int8Impl.String() }
 
 const (
 	int8Strip = 64 // output columns per packed strip
@@ -195,7 +236,7 @@ func (q *Int8Matrix) quantizeActs(acts *int8Acts, m int, a []float32, lda int) {
 func quantizeRow(x []float32, q []int8) (scale float32, corr int32) {
 	n := 0
 	var amaxBits uint32
-	if useInt8Asm {
+	if int8Impl == int8VNNI { // the AVX-512 helpers; the Go loop otherwise
 		n = len(x) &^ 15
 		amaxBits = int8AbsMaxBitsAVX512(x[:n])
 	}
@@ -238,7 +279,7 @@ func (q *Int8Matrix) strip(acts *int8Acts, r0, rows, s int, bias, out []float32,
 	ld := q.k4 * 4
 	b := q.packed[s*q.k4*4*int8Strip : (s+1)*q.k4*4*int8Strip]
 	sw := q.scale[s*int8Strip : (s+1)*int8Strip]
-	if useInt8Asm {
+	if int8Impl != int8Go {
 		_ = out[(rows-1)*ldo+int8Strip-1]
 		_ = acts.q[(r0+int8Rows)*ld-1]
 		var bp *float32
@@ -246,7 +287,11 @@ func (q *Int8Matrix) strip(acts *int8Acts, r0, rows, s int, bias, out []float32,
 			_ = bias[int8Strip-1]
 			bp = &bias[0]
 		}
-		int8StripVNNI(&acts.q[r0*ld], ld, &b[0], q.k4, &acts.corr[r0], &acts.scale[r0], &sw[0], &out[0], ldo, rows, bp)
+		kernel := int8StripVNNI
+		if int8Impl == int8AVX2 {
+			kernel = int8StripAVX2
+		}
+		kernel(&acts.q[r0*ld], ld, &b[0], q.k4, &acts.corr[r0], &acts.scale[r0], &sw[0], &out[0], ldo, rows, bp)
 		return
 	}
 	if bias != nil {

@@ -19,3 +19,8 @@ func int8AbsMaxBitsAVX512(x []float32) uint32
 
 //go:noescape
 func int8QuantAVX512(x []float32, inv float32, q *int8) int32
+
+// int8StripAVX2 is int8StripGeneric on AVX2 (corr is not read); see int8avx2_amd64.s.
+//
+//go:noescape
+func int8StripAVX2(a *int8, lda int, b *uint8, k4 int, corr *int32, sa, sw, c *float32, ldc, rows int, bias *float32)

@@ -12,6 +12,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "zero_amd64.h"
 
 // STOREROW converts the four accumulators of one row to float32, scales
 // them by the column scales (Z24-Z27) and the row scale (R14), adds the 64
@@ -63,30 +64,7 @@ TEXT ·int8StripVNNI(SB), NOSPLIT, $0-88
 	LEAQ (R10)(DX*1), R11
 	LEAQ (R11)(DX*1), R12
 
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
+	ZERO_Z0_Z23
 	XORQ AX, AX
 loop:
 	VMOVDQU32 (BX), Z24

@@ -48,14 +48,11 @@ func TestInt8Mul(t *testing.T) {
 				}
 			}
 			Gemm(false, true, tt.m, tt.n, tt.k, 1, a, tt.lda, w, tt.k, 1, want, tt.ldc)
-			for _, asm := range []bool{false, true} {
-				name := fmt.Sprintf("%dx%dx%d/set=%t/asm=%t", tt.m, tt.n, tt.k, set, asm)
+			for _, kern := range int8Kernels() {
+				name := fmt.Sprintf("%dx%dx%d/set=%t/%s", tt.m, tt.n, tt.k, set, kern)
 				t.Run(name, func(t *testing.T) {
-					if asm && !haveVNNI {
-						t.Skip("no AVX-512 VNNI on this CPU")
-					}
-					defer func(old bool) { useInt8Asm = old }(useInt8Asm)
-					useInt8Asm = asm
+					defer func(old int8Kernel) { int8Impl = old }(int8Impl)
+					int8Impl = kern
 					got := append([]float32(nil), c0...)
 					if set {
 						q.MulSet(tt.m, a, tt.lda, bias, got, tt.ldc)
@@ -106,31 +103,68 @@ func checkInt8Result(t *testing.T, m, n, k, lda, ldc int, a, w, c0, got, want []
 	}
 }
 
-// TestInt8KernelsAgree checks that the VNNI kernel computes the same
-// integers as the pure-Go loop (the results differ only in the last
-// rounding of the scaling).
+// TestInt8KernelsAgree checks that every kernel computes the same
+// integer sums as the pure-Go loop, exactly: with all scales 1 each
+// output is the float32 of an integer below 2^24, which is exact. The
+// shape has a narrow last strip, rows not a multiple of six and k not a
+// multiple of four; the first rows and weights are constant, so that
+// they quantize to ±127 everywhere, the largest pair sums (which the
+// AVX2 kernel must not saturate).
 func TestInt8KernelsAgree(t *testing.T) {
-	if !haveVNNI {
-		t.Skip("no AVX-512 VNNI on this CPU")
-	}
 	r := rand.New(rand.NewPCG(3, 4))
-	m, n, k := 23, 190, 77
+	m, n, k := 23, 190, 1001
 	w := randMatrix(r, n*k, 3)
 	a := randMatrix(r, m*k, 50)
+	for i := range k {
+		w[i], w[k+i], a[i], a[k+i] = 1, -1, 2, -3
+	}
 	q, err := NewInt8Matrix(n, k, w, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := make([][]float32, 2)
-	for i, asm := range []bool{false, true} {
-		useInt8Asm = asm
-		res[i] = make([]float32, m*n)
-		q.MulAdd(m, a, k, res[i], n)
+	ones := *q // the same matrix with every scale 1
+	ones.scale = slices.Repeat([]float32{1}, len(q.scale))
+	defer func(old int8Kernel) { int8Impl = old }(int8Impl)
+	sums := func(kern int8Kernel) []float32 {
+		int8Impl = kern
+		acts := new(int8Acts)
+		ones.quantizeActs(acts, m, a, k)
+		acts.scale = slices.Repeat([]float32{1}, m)
+		out := make([]float32, m*len(q.scale))
+		ld := len(q.scale)
+		for s := range len(q.scale) / int8Strip {
+			for r0 := 0; r0 < m; r0 += int8Rows {
+				ones.strip(acts, r0, min(int8Rows, m-r0), s, nil, out[r0*ld+s*int8Strip:], ld)
+			}
+		}
+		return out
 	}
-	useInt8Asm = haveVNNI
-	for i := range res[0] {
-		if d := math.Abs(float64(res[0][i] - res[1][i])); d > 1e-5*math.Abs(float64(res[0][i]))+1e-6 {
-			t.Fatalf("element %d: Go %g, VNNI %g", i, res[0][i], res[1][i])
+	want := sums(int8Go)
+	if want[0] != 127*127*float32(k) || want[len(q.scale)] != -127*127*float32(k) {
+		t.Fatalf("extreme sums %g, %g, want ±%d", want[0], want[len(q.scale)], 127*127*k)
+	}
+	for _, kern := range int8Kernels()[1:] {
+		got := sums(kern)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: sum %d (row %d) = %g, Go loop %g", kern, i, i/len(q.scale), got[i], want[i])
+			}
+		}
+	}
+	// Through MulAdd, with real scales, the kernels differ only in the
+	// rounding of the scaling.
+	res := make([][]float32, 0, 3)
+	for _, kern := range int8Kernels() {
+		int8Impl = kern
+		c := make([]float32, m*n)
+		q.MulAdd(m, a, k, c, n)
+		res = append(res, c)
+	}
+	for _, c := range res[1:] {
+		for i := range res[0] {
+			if d := math.Abs(float64(res[0][i] - c[i])); d > 1e-5*math.Abs(float64(res[0][i]))+1e-6 {
+				t.Fatalf("element %d: Go %g, vector %g", i, res[0][i], c[i])
+			}
 		}
 	}
 }
@@ -162,11 +196,9 @@ func TestInt8SpecialRows(t *testing.T) {
 		tinyA[i], ones[i] = 1e-38, 1
 	}
 	tinyA[3] = 0
-	for _, asm := range []bool{false, true} {
-		if asm && !haveVNNI {
-			continue
-		}
-		useInt8Asm = asm
+	defer func(old int8Kernel) { int8Impl = old }(int8Impl)
+	for _, kern := range int8Kernels() {
+		int8Impl = kern
 		qo, err := NewInt8Matrix(1, 40, ones, 40)
 		if err != nil {
 			t.Fatal(err)
@@ -183,11 +215,10 @@ func TestInt8SpecialRows(t *testing.T) {
 			c := []float32{0}
 			tc.q.MulAdd(1, tc.a, 40, c, 1)
 			if got := float64(c[0]); got < 0 || got > 1.01*tc.want {
-				t.Errorf("asm=%t: tiny row gives %g, want 0 to %g", asm, got, tc.want)
+				t.Errorf("%s: tiny row gives %g, want 0 to %g", kern, got, tc.want)
 			}
 		}
 	}
-	useInt8Asm = haveVNNI
 	if _, err := NewInt8Matrix(1, 2, []float32{1, float32(math.Inf(1))}, 2); err == nil {
 		t.Error("NewInt8Matrix accepted an infinite weight")
 	}
@@ -196,7 +227,7 @@ func TestInt8SpecialRows(t *testing.T) {
 	}
 }
 
-// BenchmarkInt8VsGemm compares MulAdd with float32 Gemm on the decoder's
+// BenchmarkInt8VsGemm compares MulAdd (each vector kernel) with float32 Gemm on the decoder's
 // shapes (m x n x k): the vocabulary projection of greedy search (64),
 // beam 5 (320) and one sentence (1), the LSTM gates and the output layer.
 func BenchmarkInt8VsGemm(b *testing.B) {
@@ -209,18 +240,24 @@ func BenchmarkInt8VsGemm(b *testing.B) {
 		c := make([]float32, s.m*s.n)
 		q, _ := NewInt8Matrix(s.n, s.k, w, s.k)
 		flops := 2 * float64(s.m*s.n*s.k)
-		b.Run(fmt.Sprintf("int8/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				q.MulAdd(s.m, a, s.k, c, s.n)
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gop/s")
-		})
+		for _, kern := range int8Kernels()[1:] {
+			b.Run(fmt.Sprintf("int8-%s/%dx%dx%d", kern, s.m, s.n, s.k), func(b *testing.B) {
+				defer func(old int8Kernel) { int8Impl = old }(int8Impl)
+				int8Impl = kern
+				b.ReportAllocs()
+				cpu0 := cpuSeconds()
+				for b.Loop() {
+					q.MulAdd(s.m, a, s.k, c, s.n)
+				}
+				reportRates(b, flops, cpu0, "Gop")
+			})
+		}
 		b.Run(fmt.Sprintf("float32/%dx%dx%d", s.m, s.n, s.k), func(b *testing.B) {
+			cpu0 := cpuSeconds()
 			for b.Loop() {
 				Gemm(false, true, s.m, s.n, s.k, 1, a, s.k, w, s.k, 1, c, s.n)
 			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gop/s")
+			reportRates(b, flops, cpu0, "Gop")
 		})
 	}
 }

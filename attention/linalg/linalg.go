@@ -2,14 +2,18 @@
 // and the seq2seq model run on: a row-major matrix product (Gemm) and a few
 // fused element-wise helpers.
 //
-// Gemm runs on OpenBLAS when a shared libopenblas is installed on the machine
-// (it is loaded at run time, so building needs no system library and no cgo),
-// and on gonum's pure-Go BLAS otherwise. The environment variable NMT_BLAS
-// selects the backend explicitly: "go" forces pure Go, "openblas" requires
-// OpenBLAS (a path to the library may follow, as in "openblas:/opt/lib/libopenblas.so").
-// Backend reports which one is in use. The build tag noopenblas leaves the
-// loading out (for a static binary, which has no dynamic loader to load
-// it with).
+// Gemm runs on the package's own blocked sgemm (sgemm.go: packing, cache
+// blocking and an assembly micro-kernel, AVX-512 or AVX2+FMA) on amd64
+// CPUs that have AVX2 and FMA; elsewhere on OpenBLAS when a shared
+// libopenblas is installed on the machine (it is loaded at run time, so
+// building needs no system library and no cgo), and on gonum's pure-Go BLAS
+// otherwise. The environment variable NMT_BLAS selects the backend
+// explicitly: "asm" the own kernel ("asm:avx2" or "asm:avx512" one
+// micro-kernel), "go" pure Go, "openblas" OpenBLAS (a path to the library
+// may follow, as in "openblas:/opt/lib/libopenblas.so"). NMT_NOASM=1 (see
+// below) also keeps the default off the own kernel. Backend reports which
+// one is in use. The build tag noopenblas leaves the OpenBLAS loading out
+// (for a static binary, which has no dynamic loader to load it with).
 //
 // All matrices are row-major float32 slices with an explicit leading
 // dimension, as in CBLAS.
@@ -22,8 +26,10 @@
 package linalg
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -49,26 +55,82 @@ func current() *backend {
 }
 
 func selectBackend(setting string) backend {
-	pure := backend{name: "go (gonum)", gemm: gonumGemm}
 	kind, path, _ := strings.Cut(setting, ":")
 	switch strings.ToLower(kind) {
 	case "go", "gonum", "pure":
-		return pure
-	case "", "auto", "openblas":
+		return gonumBackend()
+	case "asm":
+		b, err := asmBackend(path)
+		return orGonum("asm", b, err)
+	case "openblas":
 		b, err := loadOpenBLAS(path)
-		if err == nil {
-			return b
+		return orGonum("OpenBLAS", b, err)
+	case "", "auto":
+		if useAsm { // not with NMT_NOASM=1
+			if b, err := asmBackend(""); err == nil {
+				return b
+			}
 		}
-		pure.err = err
-		if kind != "" && kind != "auto" {
-			pure.name = fmt.Sprintf("go (gonum; OpenBLAS requested but unavailable: %v)", err)
+		b, err := loadOpenBLAS("")
+		if err != nil {
+			b = gonumBackend()
+			b.err = err
 		}
-		return pure
+		return b
 	default:
-		pure.err = fmt.Errorf("unknown NMT_BLAS value %q (want go, openblas or auto)", setting)
-		pure.name = "go (gonum; " + pure.err.Error() + ")"
-		return pure
+		b := gonumBackend()
+		b.err = fmt.Errorf("unknown NMT_BLAS value %q (want asm, openblas, go or auto)", setting)
+		b.name = "go (gonum; " + b.err.Error() + ")"
+		return b
 	}
+}
+
+func gonumBackend() backend { return backend{name: "go (gonum)", gemm: gonumGemm} }
+
+// orGonum returns b, or gonum when the requested backend (what) could
+// not be had (err), with the reason in its name.
+func orGonum(what string, b backend, err error) backend {
+	if err == nil {
+		return b
+	}
+	pure := gonumBackend()
+	pure.err = err
+	pure.name = fmt.Sprintf("go (gonum; %s requested but unavailable: %v)", what, err)
+	return pure
+}
+
+// asmBackend returns the own sgemm on the named micro-kernel ("avx512",
+// "avx2"), or on the fastest one the CPU runs when name is empty.
+func asmBackend(name string) (backend, error) {
+	ks := asmKernels()
+	if len(ks) == 0 {
+		return backend{}, errors.New("no sgemm kernel for this CPU (needs amd64 with AVX2 and FMA)")
+	}
+	kern := ks[0]
+	if name != "" {
+		kern = nil
+		for _, k := range ks {
+			if strings.EqualFold(k.name, name) {
+				kern = k
+			}
+		}
+		if kern == nil {
+			return backend{}, fmt.Errorf("no %q sgemm kernel on this CPU", name)
+		}
+	}
+	single := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		blockedGemm(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+	return backend{
+		name: fmt.Sprintf("asm (%s %dx%d kernel, %d goroutines)", kern.name, kern.mr, kern.nr, runtime.GOMAXPROCS(0)),
+		gemm: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			if m == 1 { // rowGemv spreads itself over the cores
+				single(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				return
+			}
+			splitGemm(single, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		},
+	}, nil
 }
 
 // Backend names the BLAS implementation that Gemm uses, for example

@@ -36,6 +36,19 @@ func naiveGemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda
 	}
 }
 
+// storedShapes are the rows and columns of A and B as stored for a
+// product op(A) [m, k] times op(B) [k, n].
+func storedShapes(transA, transB bool, m, n, k int) (ar, ac, br, bc int) {
+	ar, ac, br, bc = m, k, k, n
+	if transA {
+		ar, ac = k, m
+	}
+	if transB {
+		br, bc = n, k
+	}
+	return ar, ac, br, bc
+}
+
 func randSlice(r *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {
@@ -50,6 +63,13 @@ func backends(t testing.TB) []backend {
 		splitGemm(gonumGemm, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}}
 	out := []backend{pure, split}
+	for _, k := range asmKernels() {
+		b, err := asmBackend(k.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
 	if b, err := loadOpenBLAS(""); err == nil {
 		out = append(out, b)
 	} else {
@@ -88,14 +108,7 @@ func TestGemmMatchesNaive(t *testing.T) {
 		for _, tc := range cases {
 			name := fmt.Sprintf("%s/tA=%t,tB=%t,%dx%dx%d", be.name, tc.transA, tc.transB, tc.m, tc.n, tc.k)
 			t.Run(name, func(t *testing.T) {
-				ar, ac := tc.m, tc.k
-				if tc.transA {
-					ar, ac = tc.k, tc.m
-				}
-				br, bc := tc.k, tc.n
-				if tc.transB {
-					br, bc = tc.n, tc.k
-				}
+				ar, ac, br, bc := storedShapes(tc.transA, tc.transB, tc.m, tc.n, tc.k)
 				lda, ldb, ldc := ac+tc.pad, bc+tc.pad, tc.n+tc.pad
 				a, b := randSlice(r, ar*lda), randSlice(r, br*ldb)
 				c := randSlice(r, tc.m*ldc)
@@ -121,12 +134,19 @@ func TestSelectBackend(t *testing.T) {
 		{"gonum", true},
 		{"nonsense", true},
 		{"openblas:/nonexistent/libopenblas.so", true},
+		{"asm:sse", true},
+		{"asm", len(asmKernels()) == 0},
+		{"asm:avx2", !haveAVX2FMA},
 	}
 	for _, tc := range tests {
 		b := selectBackend(tc.setting)
 		if got := b.name[:2] == "go"; got != tc.wantGo {
 			t.Errorf("selectBackend(%q) = %q", tc.setting, b.name)
 		}
+	}
+	// The default is the own kernel wherever it runs.
+	if def := selectBackend(""); useAsm && len(asmKernels()) > 0 && def.name[:3] != "asm" {
+		t.Errorf("default backend %q, want asm", def.name)
 	}
 }
 

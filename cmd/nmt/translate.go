@@ -98,7 +98,7 @@ Examples:
 			&cli.BoolFlag{Name: "no-unk-replace", Usage: "keep <unk> instead of the source word it attended to"},
 			&cli.BoolFlag{Name: "attention", Usage: "add the attention matrix to jsonl records"},
 			shardFlag("translate"),
-			&cli.StringFlag{Name: "compute", Usage: "arithmetic of the decoder's weight products: auto (int8 on CPUs with AVX-512 VNNI, else float32), int8 or float32", Value: string(translate.ComputeAuto)},
+			&cli.StringFlag{Name: "compute", Usage: "arithmetic of the decoder's weight products: auto (int8 on CPUs with AVX-512 VNNI or AVX2, else float32), int8 or float32", Value: string(translate.ComputeAuto)},
 		},
 		Action: func(c *cli.Context) error { return runTranslate(c, load) },
 	}
