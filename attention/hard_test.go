@@ -134,4 +134,3 @@ func TestPositions(t *testing.T) {
 		t.Fatalf("one-hot weights %v", w)
 	}
 }
-

@@ -205,7 +205,7 @@ func (l *Local) AttendBackward(q, keys, mem []float32, S, B, M int, lens []int, 
 		for j, h := range r.h {
 			dpre[j] = dz * l.Vp.Value[j] * (1 - h*h)
 		}
-		linalg.Gemm(true, false, A, Q, 1, 1, dpre, A, qb, Q, 1, l.Wp.Grad, Q) // [A, Q]
+		linalg.Gemm(true, false, A, Q, 1, 1, dpre, A, qb, Q, 1, l.Wp.Grad, Q)    // [A, Q]
 		linalg.Gemm(false, false, 1, Q, A, 1, dpre, A, l.Wp.Value, Q, 1, dqb, Q) // [1, Q]
 		du := float32(dsigma * sigmoid64(u))
 		axpy(du, qb, l.Ws.Grad)
