@@ -107,7 +107,7 @@ type hardState struct {
 
 // hardRun holds hard attention's draws of one batch.
 type hardRun struct {
-	r     *rand.Rand // nil: argmax, no soft steps
+	r     *rand.Rand // nil: argmax, no soft steps, no REINFORCE
 	alpha []float32  // [T*B*S] the distributions drawn from
 	picks []int      // [T*B] the positions drawn, -1 where the soft context was used
 	adv   []float32  // [T*B] reward minus baseline of the drawn rows
@@ -125,7 +125,7 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 		attention.ArgmaxPositions(alpha, S, B, bt.srcLens, picks)
 	} else {
 		attention.SamplePositions(alpha, S, B, bt.srcLens, h.r, picks)
-		softProb := m.cfg.Hard.SoftProbability()
+		softProb := m.cfg.Hard.SoftProb
 		for b := range picks {
 			if softProb > 0 && h.r.Float64() < softProb {
 				picks[b] = -1 // the expected context (Xu et al.)
@@ -182,7 +182,7 @@ func (ru *run) hardAdvantages(lo *lossOutput) {
 		h.adv[i] = float32(r - st.baseline)
 	}
 	if draws > 0 {
-		d := m.cfg.Hard.Decay()
+		d := m.cfg.Hard.BaselineDecay
 		st.baseline = d*st.baseline + (1-d)*sum/float64(draws)
 	}
 	lo.loss.Draws, lo.loss.Reward, lo.loss.Entropy, lo.loss.Baseline = draws, sum, entropy, st.baseline
@@ -197,7 +197,16 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads,
 	// Rows that used the soft context backpropagate through it; the
 	// drawn rows get the REINFORCE gradient instead.
 	attention.SoftmaxBackward(alpha, sc.dw, S, B, bt.srcLens, sc.de)
-	attention.ReinforceBackward(alpha, S, B, bt.srcLens, h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
-		float32(m.cfg.Hard.EntropyWeight()), h.scale, sc.de)
+	if h.r != nil {
+		attention.ReinforceBackward(alpha, S, B, bt.srcLens, h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
+			float32(m.cfg.Hard.Entropy), h.scale, sc.de)
+	} else {
+		// Argmax reads are locally constant in the scores: no gradient.
+		for b, k := range h.picks[t*B : (t+1)*B] {
+			if k >= 0 {
+				clear(sc.de[b*S : (b+1)*S])
+			}
+		}
+	}
 	m.att.ScoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
 }

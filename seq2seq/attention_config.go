@@ -3,31 +3,53 @@ package seq2seq
 import (
 	"fmt"
 	"math"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// HardConfig configures hard attention (Config.Attention "hard"). Every
-// field has a default, used when it is left out.
+// HardConfig configures hard attention (Config.Attention "hard"). A YAML
+// hard: block starts from DefaultHardConfig, so it needs to name only
+// what it changes; a model with hard attention and no block at all gets
+// the defaults from New.
 type HardConfig struct {
 	// Reward is the REINFORCE reward of the position drawn at a step:
-	// "word" (default), the log-likelihood of the reference word at that
-	// step, or "sentence", that of the rest of the reference from it on.
-	Reward string `yaml:"reward,omitempty" json:"reward,omitempty"`
-	// BaselineDecay is the decay of the moving-average reward baseline
-	// (default 0.9): after each batch, baseline = decay * baseline +
-	// (1 - decay) * mean reward.
-	BaselineDecay *float64 `yaml:"baseline_decay,omitempty" json:"baseline_decay,omitempty"`
-	// Entropy is the weight lambda of the entropy bonus -lambda H(alpha)
-	// in the loss (default 0.01).
-	Entropy *float64 `yaml:"entropy,omitempty" json:"entropy,omitempty"`
-	// SoftProb is the probability with which a training step of a
-	// sentence uses the expected (soft) context instead of a draw, as Xu
-	// et al. (2015) do with 0.5 (the default).
-	SoftProb *float64 `yaml:"soft_prob,omitempty" json:"soft_prob,omitempty"`
-	// Decode is how translation reads a position: "argmax" (default) or
-	// "sample", drawn by a generator seeded with DecodeSeed for every
-	// batch of sentences.
-	Decode     string `yaml:"decode,omitempty" json:"decode,omitempty"`
-	DecodeSeed uint64 `yaml:"decode_seed,omitempty" json:"decode_seed,omitempty"`
+	// "word", the log-likelihood of the reference word at that step, or
+	// "sentence", that of the rest of the reference from it on.
+	Reward string `yaml:"reward" json:"reward,omitempty"`
+	// BaselineDecay is the decay of the moving-average reward baseline:
+	// after each batch, baseline = decay * baseline + (1 - decay) * mean
+	// reward of the batch's draws.
+	BaselineDecay float64 `yaml:"baseline_decay" json:"baseline_decay,omitempty"`
+	// Entropy is the weight lambda of the entropy bonus: the loss gets
+	// -lambda H(alpha) per drawn position.
+	Entropy float64 `yaml:"entropy" json:"entropy,omitempty"`
+	// SoftProb is the probability with which a sentence's training step
+	// uses the expected (soft) context instead of a draw, as Xu et al.
+	// (2015) do with 0.5.
+	SoftProb float64 `yaml:"soft_prob" json:"soft_prob,omitempty"`
+	// Decode is how translation reads a position: "argmax" or "sample",
+	// drawn by a generator seeded with DecodeSeed for every batch of
+	// sentences decoded.
+	Decode     string `yaml:"decode" json:"decode,omitempty"`
+	DecodeSeed uint64 `yaml:"decode_seed" json:"decode_seed,omitempty"`
+}
+
+// DefaultHardConfig returns the defaults of hard attention: the word
+// reward, a baseline decay of 0.9, an entropy weight of 0.01, the soft
+// context with probability 0.5 and argmax decoding.
+func DefaultHardConfig() HardConfig {
+	return HardConfig{Reward: RewardWord, BaselineDecay: 0.9, Entropy: 0.01, SoftProb: 0.5, Decode: DecodeArgmax}
+}
+
+// UnmarshalYAML decodes a hard: block over DefaultHardConfig.
+func (h *HardConfig) UnmarshalYAML(n *yaml.Node) error {
+	type plain HardConfig
+	d := plain(DefaultHardConfig())
+	if err := n.Decode(&d); err != nil {
+		return err
+	}
+	*h = HardConfig(d)
+	return nil
 }
 
 // Hard attention's rewards and decoding modes.
@@ -38,27 +60,11 @@ const (
 	DecodeSample   = "sample"
 )
 
-func orDefault(p *float64, def float64) float64 {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// RewardKind is Reward or its default.
+// RewardKind is Reward, "word" when empty.
 func (h HardConfig) RewardKind() string { return cmpOr(h.Reward, RewardWord) }
 
-// DecodeKind is Decode or its default.
+// DecodeKind is Decode, "argmax" when empty.
 func (h HardConfig) DecodeKind() string { return cmpOr(h.Decode, DecodeArgmax) }
-
-// Decay is BaselineDecay or its default.
-func (h HardConfig) Decay() float64 { return orDefault(h.BaselineDecay, 0.9) }
-
-// EntropyWeight is Entropy or its default.
-func (h HardConfig) EntropyWeight() float64 { return orDefault(h.Entropy, 0.01) }
-
-// SoftProbability is SoftProb or its default.
-func (h HardConfig) SoftProbability() float64 { return orDefault(h.SoftProb, 0.5) }
 
 func cmpOr(s, def string) string {
 	if s == "" {
@@ -123,9 +129,9 @@ func (c Config) validateAttention() []error {
 			add("hard.%s must be in [0, 1), got %g", name, v)
 		}
 	}
-	in01("baseline_decay", h.Decay())
-	in01("soft_prob", h.SoftProbability())
-	if e := h.EntropyWeight(); !(e >= 0) || math.IsInf(e, 0) {
+	in01("baseline_decay", h.BaselineDecay)
+	in01("soft_prob", h.SoftProb)
+	if e := h.Entropy; !(e >= 0) || math.IsInf(e, 0) {
 		add("hard.entropy must be a finite number >= 0, got %g", e)
 	}
 	return errs

@@ -34,10 +34,14 @@ type Model struct {
 
 // New returns a model with the architecture cfg and weights drawn
 // uniformly from [-0.1, 0.1] (biases zero, LSTM forget-gate biases one)
-// by a generator seeded with seed.
+// by a generator seeded with seed. Hard attention without a Hard
+// configuration gets DefaultHardConfig.
 func New(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
+	}
+	if cfg.Attention == AttentionHard && cfg.Hard == (HardConfig{}) {
+		cfg.Hard = DefaultHardConfig()
 	}
 	m := &Model{cfg: cfg}
 	H, D, E, O := cfg.EncoderHidden, cfg.DecoderHidden, cfg.Embed, cfg.Output
