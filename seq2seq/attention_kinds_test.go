@@ -15,7 +15,9 @@ import (
 // kindVariants are the hard and local attention architectures.
 var kindVariants = []configVariant{
 	{"local", func(c *Config) { c.Attention = AttentionLocal }},
-	{"local dot", func(c *Config) { c.Attention, c.AttentionScore, c.DecoderHidden = AttentionLocal, AttentionDot, 2*c.EncoderHidden }},
+	{"local dot", func(c *Config) {
+		c.Attention, c.AttentionScore, c.DecoderHidden = AttentionLocal, AttentionDot, 2*c.EncoderHidden
+	}},
 	{"local general feeding", func(c *Config) {
 		c.Attention, c.AttentionScore, c.InputFeeding = AttentionLocal, AttentionGeneral, true
 	}},

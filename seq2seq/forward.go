@@ -23,20 +23,20 @@ type run struct {
 	s0      []float32   // [B, D] initial decoder state
 	keys    []float32   // [S*B, K]
 
-	tgtY    []float32 // [T*B, E] target input embeddings (after dropout)
-	tgtDrop []float32
-	act     []float32 // [T*B, 4D] decoder gate activations
-	c, tc   []float32 // [T*B, D]
-	sPrev   []float32 // [T*B, D] decoder state before each step
-	cPrev   []float32 // [T*B, D]
-	oPrev   []float32 // [T*B, O] fed attentional output (input feeding)
-	cat     []float32 // [T*B, D+2H] [s_t; ctx_t]
-	weights []float32 // [T*B*S] attention weights, step t at t*B*S
-	saved   []float32 // attention scratch, savedLen per step
+	tgtY     []float32 // [T*B, E] target input embeddings (after dropout)
+	tgtDrop  []float32
+	act      []float32 // [T*B, 4D] decoder gate activations
+	c, tc    []float32 // [T*B, D]
+	sPrev    []float32 // [T*B, D] decoder state before each step
+	cPrev    []float32 // [T*B, D]
+	oPrev    []float32 // [T*B, O] fed attentional output (input feeding)
+	cat      []float32 // [T*B, D+2H] [s_t; ctx_t]
+	weights  []float32 // [T*B*S] attention weights, step t at t*B*S
+	saved    []float32 // attention scratch, savedLen per step
 	savedLen int
-	hard    *hardRun // hard attention's draws; nil for the other kinds
-	o       []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
-	oDrop   []float32
+	hard     *hardRun  // hard attention's draws; nil for the other kinds
+	o        []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
+	oDrop    []float32
 }
 
 // dropout scales x in place by a fresh inverted-dropout mask with rate p

@@ -24,7 +24,9 @@ func TestParamLayoutMatchesNew(t *testing.T) {
 		}},
 		{"local", func(c *Config) { c.Attention = AttentionLocal }},
 		{"local general", func(c *Config) { c.Attention, c.AttentionScore = AttentionLocal, AttentionGeneral }},
-		{"hard dot", func(c *Config) { c.Attention, c.AttentionScore, c.DecoderHidden = AttentionHard, AttentionDot, 2*c.EncoderHidden }},
+		{"hard dot", func(c *Config) {
+			c.Attention, c.AttentionScore, c.DecoderHidden = AttentionHard, AttentionDot, 2*c.EncoderHidden
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tinyConfig()
