@@ -122,6 +122,18 @@ func (l *Local) Attend(q, keys, mem []float32, S, B, M int, lens []int, w, ctx, 
 	Q, A := l.q, l.a
 	one := []int{0}
 	clear(ctx[:B*M])
+	// The centre network's hidden layer of every row at once: row b's h
+	// is the start of its saved scratch.
+	rl := l.rowLen(S)
+	linalg.Gemm(false, true, B, A, Q, 1, q, Q, l.Wp.Value, Q, 0, saved, rl) // [B, A] at stride rl
+	// Additive scores project the queries first: that too for all rows at
+	// once, into the start of each row's scorer scratch, where Score
+	// would put it.
+	add, _ := l.Content.(*Additive)
+	if add != nil {
+		off := A + localHeader + 2*S + S*K
+		linalg.Gemm(false, true, B, add.a, Q, 1, q, Q, add.Wq.Value, Q, 0, saved[off:], rl) // [B, A] at stride rl
+	}
 	for b := range B {
 		wr := w[b*S : (b+1)*S]
 		clear(wr)
@@ -131,7 +143,6 @@ func (l *Local) Attend(q, keys, mem []float32, S, B, M int, lens []int, w, ctx, 
 		}
 		qb := q[b*Q : (b+1)*Q]
 		r := l.row(saved, S, b)
-		linalg.Gemm(false, true, 1, A, Q, 1, qb, Q, l.Wp.Value, Q, 0, r.h, A) // [1, A]
 		linalg.TanhSlice(r.h)
 		z := float64(linalg.Dot(l.Vp.Value, r.h))
 		u := float64(linalg.Dot(l.Ws.Value, qb)) + float64(l.Bs.Value[0])
@@ -146,7 +157,11 @@ func (l *Local) Attend(q, keys, mem []float32, S, B, M int, lens []int, w, ctx, 
 		}
 		one[0] = W
 		a := r.a[:W]
-		l.Content.Score(qb, r.keys, W, 1, one, a, r.scSaved)
+		if add != nil {
+			add.ScoreProjected(r.scSaved[:add.a], r.keys, W, 1, one, a, r.scSaved[add.a:])
+		} else {
+			l.Content.Score(qb, r.keys, W, 1, one, a, r.scSaved)
+		}
 		Softmax(a, W, 1, one)
 		cb := ctx[b*M : (b+1)*M]
 		for i := range W {
