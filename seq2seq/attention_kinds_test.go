@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/attnmt/nmt/attention/gradcheck"
@@ -35,39 +34,9 @@ var kindVariants = []configVariant{
 // the path through the one-hot context (the REINFORCE estimate of the
 // sampled case is tested statistically in package attention).
 func TestKindGradients(t *testing.T) {
-	ctx := context.Background()
 	for _, tc := range kindVariants {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := tinyConfig()
-			tc.edit(&cfg)
-			m, err := New(cfg, 3)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := rand.New(rand.NewPCG(9, 9))
-			for _, p := range m.Params() {
-				for i := range p.Value {
-					p.Value[i] = (r.Float32()*2 - 1) * 0.5
-				}
-			}
-			ZeroGrads(m.Params())
-			if _, err := m.TrainBatch(ctx, tinySrc, tinyTgt, nil); err != nil {
-				t.Fatal(err)
-			}
-			loss := func() float64 {
-				l, err := m.EvalBatch(ctx, tinySrc, tinyTgt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return l.Loss / float64(l.Tokens)
-			}
-			var inputs []gradcheck.Input
-			for _, p := range m.Params() {
-				inputs = append(inputs, gradcheck.Input{Name: p.Name, Value: p.Value, Grad: p.Grad})
-			}
-			if err := gradcheck.Check(loss, inputs, gradcheck.Options{Eps: 1e-3, Tol: 2e-2, AbsTol: 2e-4, MaxPerInput: 40}); err != nil {
-				t.Fatal(err)
-			}
+			checkModelGradients(t, tc.edit, gradcheck.Options{Eps: 1e-3, Tol: 2e-2, AbsTol: 2e-4, MaxPerInput: 40})
 		})
 	}
 }
@@ -214,37 +183,5 @@ func TestHardTrainingStatistics(t *testing.T) {
 		if mean := l.Reward / float64(l.Draws); math.Abs(l.Baseline-mean) > 1e-9 {
 			t.Errorf("first batch: baseline %v, want the mean reward %v", l.Baseline, mean)
 		}
-	}
-}
-
-func TestKindConfigValidate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		edit func(*Config)
-		want string
-	}{
-		{"local", func(c *Config) { c.Attention = AttentionLocal }, ""},
-		{"hard defaults", func(c *Config) { c.Attention, c.Hard = AttentionHard, DefaultHardConfig() }, ""},
-		{"score on soft", func(c *Config) { c.AttentionScore = AttentionDot }, "attention_score applies to hard and local"},
-		{"bad score", func(c *Config) { c.Attention, c.AttentionScore = AttentionLocal, "cosine" }, `unknown attention_score "cosine"`},
-		{"local needs dim", func(c *Config) { c.Attention, c.AttentionScore, c.AttentionDim = AttentionLocal, AttentionGeneral, 0 }, "attention_dim must be in"},
-		{"hard block on soft", func(c *Config) { c.Hard = DefaultHardConfig() }, "the hard: block applies only"},
-		{"bad reward", func(c *Config) { c.Attention, c.Hard.Reward = AttentionHard, "bleu" }, `hard.reward must be word or sentence, got "bleu"`},
-		{"bad decode", func(c *Config) { c.Attention, c.Hard.Decode = AttentionHard, "beam" }, `hard.decode must be`},
-		{"bad decay", func(c *Config) { c.Attention, c.Hard.BaselineDecay = AttentionHard, 1 }, "hard.baseline_decay must be in [0, 1)"},
-		{"bad soft prob", func(c *Config) { c.Attention, c.Hard.SoftProb = AttentionHard, math.NaN() }, "hard.soft_prob must be in"},
-		{"bad entropy", func(c *Config) { c.Attention, c.Hard.Entropy = AttentionHard, -1 }, "hard.entropy must be"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := DefaultConfig()
-			tc.edit(&c)
-			err := c.Validate()
-			switch {
-			case tc.want == "" && err != nil:
-				t.Errorf("Validate() = %v, want nil", err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Errorf("Validate() = %v, want it to contain %q", err, tc.want)
-			}
-		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/train"
 )
@@ -133,7 +134,7 @@ func TestKindsLearnAlignments(t *testing.T) {
 							if e < 1 {
 								hits++
 							}
-						} else if argmax(f.Attn[j]) == want {
+						} else if linalg.Index(f.Attn[j], linalg.Max(f.Attn[j])) == want {
 							hits++
 						}
 					}
@@ -148,14 +149,4 @@ func TestKindsLearnAlignments(t *testing.T) {
 			})
 		}
 	}
-}
-
-func argmax(row []float32) int {
-	best := 0
-	for k, w := range row {
-		if w > row[best] {
-			best = k
-		}
-	}
-	return best
 }

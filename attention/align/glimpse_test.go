@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/attnmt/nmt/attention/linalg"
 )
 
 // localSample is sample with a window per row: centres on the focused
@@ -27,20 +29,10 @@ func hardSample() Matrix {
 	m.Weights = nil
 	for _, row := range m.Dists {
 		oneHot := make([]float32, len(row))
-		oneHot[argmaxOf(row)] = 1
+		oneHot[linalg.Index(row, linalg.Max(row))] = 1
 		m.Weights = append(m.Weights, oneHot)
 	}
 	return m
-}
-
-func argmaxOf(row []float32) int {
-	best := 0
-	for i, v := range row {
-		if v > row[best] {
-			best = i
-		}
-	}
-	return best
 }
 
 func TestWordWindows(t *testing.T) {
