@@ -10,7 +10,10 @@ import (
 // function once; Step calls it.
 
 // attention returns the decoder's attention function for the model's kind.
-func (d *Decoder) attention() func(st *DecoderState, w, ctx []float32) {
+// It writes the weights w [R, S] and returns the contexts [R, M], taken
+// from the state's scratch after the scores, in the order the soft step
+// has always taken its scratch.
+func (d *Decoder) attention() func(st *DecoderState, w []float32) (ctx []float32) {
 	switch {
 	case d.m.local != nil:
 		return d.localAttend
@@ -36,16 +39,18 @@ func (d *Decoder) softScores(st *DecoderState, w []float32) {
 	m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
 }
 
-func (d *Decoder) softAttend(st *DecoderState, w, ctx []float32) {
+func (d *Decoder) softAttend(st *DecoderState, w []float32) []float32 {
 	R, S, M := len(st.sent), st.S, 2*d.m.cfg.EncoderHidden
 	d.softScores(st, w)
 	attention.Softmax(w, S, R, st.lens)
+	ctx := st.work.takeDirty(R * M)
 	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	return ctx
 }
 
 // hardAttend reads one position per row: the argmax of the soft
 // distribution, or a draw from it when the model decodes by sampling.
-func (d *Decoder) hardAttend(st *DecoderState, w, ctx []float32) {
+func (d *Decoder) hardAttend(st *DecoderState, w []float32) []float32 {
 	R, S, M := len(st.sent), st.S, 2*d.m.cfg.EncoderHidden
 	d.softScores(st, w)
 	attention.Softmax(w, S, R, st.lens)
@@ -57,18 +62,22 @@ func (d *Decoder) hardAttend(st *DecoderState, w, ctx []float32) {
 		attention.ArgmaxPositions(w, S, R, st.lens, g.picks)
 	}
 	attention.OneHot(g.picks, S, R, w)
+	ctx := st.work.takeDirty(R * M)
 	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	return ctx
 }
 
 // localAttend reads the predicted window of each row.
-func (d *Decoder) localAttend(st *DecoderState, w, ctx []float32) {
+func (d *Decoder) localAttend(st *DecoderState, w []float32) []float32 {
 	l := d.m.local
 	R, S, M := len(st.sent), st.S, 2*d.m.cfg.EncoderHidden
 	saved := st.work.takeDirty(l.SavedLen(S, R))
+	ctx := st.work.takeDirty(R * M)
 	l.Attend(st.s, st.keys, st.mem, S, R, M, st.lens, w, ctx, saved)
 	for r := range R {
 		st.look.centre[r], st.look.width[r] = l.Window(saved, S, r)
 	}
+	return ctx
 }
 
 // glimpse is what hard and local attention read at a step besides the

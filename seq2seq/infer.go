@@ -23,7 +23,7 @@ type Decoder struct {
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
 	// attend is the attention of the model's kind (see attend_infer.go).
-	attend func(st *DecoderState, w, ctx []float32)
+	attend func(st *DecoderState, w []float32) (ctx []float32)
 }
 
 // NewDecoder returns the incremental decoder of m, computing in float32
@@ -188,8 +188,7 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	cellForward(gates, st.c, R, D, c, tc, st.s)
 	copy(st.c, c)
 
-	ctx := ar.takeDirty(R * M)
-	d.attend(st, attn[:R*S], ctx)
+	ctx := d.attend(st, attn[:R*S])
 	cat := ar.takeDirty(R * C)
 	for r := range R {
 		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])
