@@ -1,7 +1,6 @@
 package seq2seq
 
 import (
-	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
 )
 
@@ -17,7 +16,7 @@ import (
 func (ru *run) backward(lo *lossOutput) {
 	dO := ru.lossBackward(lo, 1)
 	g := ru.newEncoderGrads()
-	ru.decoderBackward(dO, g)
+	ru.decoderBackward(dO, g, lo)
 	ru.encoderBackward(g)
 }
 
@@ -84,11 +83,11 @@ func (ru *run) newEncoderGrads() *encoderGrads {
 // decoderBackward adds the decoder's parameter gradients (target
 // embedding, decoder LSTM, attention scorer, output layer) given dO, the
 // gradient of the attentional outputs, and adds the gradients with
-// respect to the encoder outputs to g. With input feeding dO is used as
-// scratch.
-func (ru *run) decoderBackward(dO []float32, g *encoderGrads) {
+// respect to the encoder outputs to g. lo is the loss stage's output
+// (hard attention's rewards). With input feeding dO is used as scratch.
+func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
-	S, B, T := bt.S, bt.B, bt.T
+	B, T := bt.B, bt.T
 	E, D, O, M := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden
 	G, In, C := 4*D, m.dec.in, D+M
 
@@ -104,15 +103,12 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads) {
 	if !cfg.InputFeeding {
 		toPre(0, T*B)
 	}
-	dMem, dKeys := g.dMem, g.dKeys
+	attendBackward := ru.attentionBackward(lo)
 	dGates := ar.takeDirty(T * B * G)
 	ds := ar.take(B * D)
 	dc := ar.take(B * D)
 	dctx := ar.takeDirty(B * M)
-	dw := ar.takeDirty(B * S)
-	de := ar.takeDirty(B * S)
 	sT := ar.takeDirty(B * D)
-	savedLen := m.att.SavedLen(S, B)
 	for t := T - 1; t >= 0; t-- {
 		rows := t * B
 		if cfg.InputFeeding {
@@ -125,14 +121,11 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads) {
 			}
 			copy(dctx[b*M:(b+1)*M], dCat[r+D:r+C])
 		}
-		w := ru.weights[t*B*S : (t+1)*B*S]
-		attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, dw, dMem)
-		attention.SoftmaxBackward(w, dw, S, B, bt.srcLens, de)
 		s := ru.cat[rows*C:] // s_t is the first D columns of each row of cat
 		for b := range B {
 			copy(sT[b*D:(b+1)*D], s[b*C:b*C+D])
 		}
-		m.att.ScoreBackward(sT, ru.keys, S, B, bt.srcLens, ru.saved[t*savedLen:(t+1)*savedLen], de, ds, dKeys)
+		attendBackward(t, sT, dctx, ds, g)
 		dg := dGates[rows*G : (rows+B)*G]
 		cellBackward(ru.act[rows*G:(rows+B)*G], ru.cPrev[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], ds, dc, B, D, dg)
 		linalg.Gemm(false, false, B, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)

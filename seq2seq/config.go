@@ -34,6 +34,12 @@ const (
 	AttentionAdditive = "additive" // Bahdanau: v^T tanh(W_k h + W_q s)
 	AttentionDot      = "dot"      // Luong dot: s^T h
 	AttentionGeneral  = "general"  // Luong general: s^T W h
+	// AttentionHard reads one sampled (argmax when decoding) position,
+	// trained by REINFORCE; its score function is AttentionScore.
+	AttentionHard = "hard"
+	// AttentionLocal reads a Gaussian window around a predicted centre,
+	// of a predicted width; its score function is AttentionScore.
+	AttentionLocal = "local"
 )
 
 // Config describes a model's architecture and its training-time
@@ -46,8 +52,14 @@ type Config struct {
 	EncoderHidden int    `yaml:"encoder_hidden" json:"encoder_hidden"` // H: encoder LSTM size per direction
 	EncoderLayers int    `yaml:"encoder_layers" json:"encoder_layers"` // bidirectional encoder layers
 	DecoderHidden int    `yaml:"decoder_hidden" json:"decoder_hidden"` // D: decoder LSTM size
-	Attention     string `yaml:"attention" json:"attention"`           // additive, dot or general
-	AttentionDim  int    `yaml:"attention_dim" json:"attention_dim"`   // A: additive attention size
+	Attention     string `yaml:"attention" json:"attention"`           // additive, dot, general, hard or local
+	AttentionDim  int    `yaml:"attention_dim" json:"attention_dim"`   // A: additive attention size, local centre network size
+	// AttentionScore is the score function of hard and local attention
+	// (additive, dot or general; empty means additive). Soft attention
+	// names its score function in Attention and leaves this empty.
+	AttentionScore string `yaml:"attention_score,omitempty" json:"attention_score,omitempty"`
+	// Hard configures the training and decoding of hard attention.
+	Hard HardConfig `yaml:"hard,omitempty" json:"hard,omitzero"`
 	// InputFeeding feeds the previous attentional output back into the
 	// decoder LSTM next to the word embedding (Luong et al., 2015).
 	InputFeeding bool `yaml:"input_feeding" json:"input_feeding"`
@@ -96,17 +108,7 @@ func (c Config) Validate() error {
 	if c.SrcVocab > 0 && c.SrcVocab <= EOSID || c.TgtVocab > 0 && c.TgtVocab <= EOSID {
 		errs = append(errs, errors.New("vocabularies must hold at least the 4 special tokens"))
 	}
-	switch c.Attention {
-	case AttentionAdditive:
-		size("attention_dim", c.AttentionDim, MaxDim)
-	case AttentionDot:
-		if c.DecoderHidden != 2*c.EncoderHidden {
-			errs = append(errs, fmt.Errorf("dot attention needs decoder_hidden (%d) = 2 x encoder_hidden (%d)", c.DecoderHidden, c.EncoderHidden))
-		}
-	case AttentionGeneral:
-	default:
-		errs = append(errs, fmt.Errorf("unknown attention %q (want additive, dot or general)", c.Attention))
-	}
+	errs = append(errs, c.validateAttention()...)
 	if c.TieEmbeddings && c.Output != c.Embed {
 		errs = append(errs, fmt.Errorf("tie_embeddings needs output (%d) = embed (%d)", c.Output, c.Embed))
 	}

@@ -39,6 +39,17 @@ func TestConfigValidate(t *testing.T) {
 		{"dot sizes", func(c *Config) { c.Attention, c.DecoderHidden = AttentionDot, 100 }, "dot attention needs"},
 		{"tie sizes", func(c *Config) { c.TieEmbeddings = true }, "tie_embeddings needs"},
 		{"share vocabularies", func(c *Config) { c.ShareEmbeddings, c.TgtVocab = true, 100 }, "share_embeddings needs"},
+		{"local", func(c *Config) { c.Attention = AttentionLocal }, ""},
+		{"hard defaults", func(c *Config) { c.Attention, c.Hard = AttentionHard, DefaultHardConfig() }, ""},
+		{"score on soft", func(c *Config) { c.AttentionScore = AttentionDot }, "attention_score applies to hard and local"},
+		{"bad score", func(c *Config) { c.Attention, c.AttentionScore = AttentionLocal, "cosine" }, `unknown attention_score "cosine"`},
+		{"local needs dim", func(c *Config) { c.Attention, c.AttentionScore, c.AttentionDim = AttentionLocal, AttentionGeneral, 0 }, "attention_dim must be in"},
+		{"hard block on soft", func(c *Config) { c.Hard = DefaultHardConfig() }, "the hard: block applies only"},
+		{"bad reward", func(c *Config) { c.Attention, c.Hard.Reward = AttentionHard, "bleu" }, `hard.reward must be word or sentence, got "bleu"`},
+		{"bad decode", func(c *Config) { c.Attention, c.Hard.Decode = AttentionHard, "beam" }, `hard.decode must be`},
+		{"bad decay", func(c *Config) { c.Attention, c.Hard.BaselineDecay = AttentionHard, 1 }, "hard.baseline_decay must be in [0, 1)"},
+		{"bad soft prob", func(c *Config) { c.Attention, c.Hard.SoftProb = AttentionHard, math.NaN() }, "hard.soft_prob must be in"},
+		{"bad entropy", func(c *Config) { c.Attention, c.Hard.Entropy = AttentionHard, -1 }, "hard.entropy must be"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := DefaultConfig()

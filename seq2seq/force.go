@@ -16,6 +16,14 @@ type Forced struct {
 	// Attn holds one row per target token and the closing </s>, each with
 	// one weight per source token and the source's </s>.
 	Attn [][]float32
+	// Centres and Widths hold, for local attention, the predicted centre
+	// and width of the window of each row, in source positions; nil for
+	// the other kinds.
+	Centres, Widths []float32
+	// Dists holds, for hard attention, the soft distribution of each row
+	// from which its one position (the 1 in Attn) was read; nil for the
+	// other kinds.
+	Dists [][]float32
 }
 
 // Force scores the translations tgt of src (token ids without special
@@ -64,8 +72,21 @@ func (d *Decoder) Force(ctx context.Context, src, tgt [][]int) ([]Forced, error)
 			out[r].TokenLogProbs = append(out[r].TokenLogProbs, lp)
 			out[r].LogProb += float64(lp)
 			out[r].Attn = append(out[r].Attn, append([]float32(nil), attn[r*S:r*S+len(src[r])+1]...))
+			out[r].addGlimpse(st, r, len(src[r])+1)
 			prev[r] = y
 		}
 	}
 	return out, nil
+}
+
+// addGlimpse records row r's window or distribution at the last step, if
+// the model's attention has one; n is the source length with </s>.
+func (f *Forced) addGlimpse(st *DecoderState, r, n int) {
+	if c, w, ok := st.Window(r); ok {
+		f.Centres = append(f.Centres, c)
+		f.Widths = append(f.Widths, w)
+	}
+	if d := st.Distribution(r); d != nil {
+		f.Dists = append(f.Dists, append([]float32(nil), d[:n]...))
+	}
 }

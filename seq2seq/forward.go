@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
 )
 
@@ -24,18 +23,20 @@ type run struct {
 	s0      []float32   // [B, D] initial decoder state
 	keys    []float32   // [S*B, K]
 
-	tgtY    []float32 // [T*B, E] target input embeddings (after dropout)
-	tgtDrop []float32
-	act     []float32 // [T*B, 4D] decoder gate activations
-	c, tc   []float32 // [T*B, D]
-	sPrev   []float32 // [T*B, D] decoder state before each step
-	cPrev   []float32 // [T*B, D]
-	oPrev   []float32 // [T*B, O] fed attentional output (input feeding)
-	cat     []float32 // [T*B, D+2H] [s_t; ctx_t]
-	weights []float32 // [T*B*S] attention weights, step t at t*B*S
-	saved   []float32 // scorer scratch, per step
-	o       []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
-	oDrop   []float32
+	tgtY     []float32 // [T*B, E] target input embeddings (after dropout)
+	tgtDrop  []float32
+	act      []float32 // [T*B, 4D] decoder gate activations
+	c, tc    []float32 // [T*B, D]
+	sPrev    []float32 // [T*B, D] decoder state before each step
+	cPrev    []float32 // [T*B, D]
+	oPrev    []float32 // [T*B, O] fed attentional output (input feeding)
+	cat      []float32 // [T*B, D+2H] [s_t; ctx_t]
+	weights  []float32 // [T*B*S] attention weights, step t at t*B*S
+	saved    []float32 // attention scratch, savedLen per step
+	savedLen int
+	hard     *hardRun  // hard attention's draws; nil for the other kinds
+	o        []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
+	oDrop    []float32
 }
 
 // dropout scales x in place by a fresh inverted-dropout mask with rate p
@@ -157,8 +158,7 @@ func (ru *run) decode(r *rand.Rand) {
 	ru.sPrev, ru.cPrev = ar.takeDirty(T*B*D), ar.takeDirty(T*B*D)
 	ru.cat = ar.takeDirty(T * B * C)
 	ru.weights = ar.take(T * B * S)
-	savedLen := m.att.SavedLen(S, B)
-	ru.saved = ar.takeDirty(T * savedLen)
+	attend := ru.attention(r)
 	ru.o = ar.takeDirty(T * B * O)
 	if cfg.InputFeeding {
 		ru.oPrev = ar.take(T * B * O)
@@ -180,10 +180,7 @@ func (ru *run) decode(r *rand.Rand) {
 		cellForward(gates, c, B, D, ru.c[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], s)
 		copy(c, ru.c[rows*D:(rows+B)*D])
 
-		w := ru.weights[t*B*S : (t+1)*B*S]
-		m.att.Score(s, ru.keys, S, B, bt.srcLens, w, ru.saved[t*savedLen:(t+1)*savedLen])
-		attention.Softmax(w, S, B, bt.srcLens)
-		attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+		attend(t, s, ru.weights[t*B*S:(t+1)*B*S], ctx)
 		for b := range B {
 			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], s[b*D:(b+1)*D])
 			copy(ru.cat[(rows+b)*C+D:(rows+b+1)*C], ctx[b*M:(b+1)*M])
@@ -214,6 +211,7 @@ type lossOutput struct {
 	rows   []int     // time-major row of each scored position
 	x      []float32 // [N, O] projection inputs (after dropout)
 	logits []float32 // [N, V], turned into d loss / d logits by backward
+	nll    []float32 // [T*B] negative log-likelihood of each scored row, 0 elsewhere
 	loss   BatchLoss
 }
 
@@ -240,6 +238,7 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 		}
 	}
 	N := len(lo.rows)
+	lo.nll = ar.take(bt.T * B)
 	lo.x = ar.takeDirty(N * O)
 	for i, row := range lo.rows {
 		copy(lo.x[i*O:(i+1)*O], x[row*O:(row+1)*O])
@@ -257,6 +256,7 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 		part := &parts[first]
 		for i := first; i < last; i++ {
 			nll, smooth := crossEntropyRow(lo.logits[i*V:(i+1)*V], int(bt.tgtOut[lo.rows[i]]), eps, scale, grad)
+			lo.nll[lo.rows[i]] = float32(nll)
 			part.NLL += nll
 			part.Loss += smooth
 		}

@@ -89,7 +89,7 @@ func newTrainGraph(m *Model, B, S, T int) (*trainGraph, error) {
 		encParams = append(encParams, layer[1].params()...)
 	}
 	encParams = append(encParams, m.bridge, m.bridgeB)
-	encParams = append(encParams, m.att.Params()...)
+	encParams = append(encParams, m.att.Params()...) // the key projection
 	nMem, nS0, nKeys := m.encoderPacking(S, B)
 	encOp := &stageOp{kind: opEncoder, st: tg.st, params: encParams,
 		opBase: opBase{name: "seq2seq.encoder(" + shape + ")", shape: tensor.Shape{nMem + nS0 + nKeys}}}
@@ -100,7 +100,7 @@ func newTrainGraph(m *Model, B, S, T int) (*trainGraph, error) {
 
 	decParams := []*Param{m.tgtEmb}
 	decParams = append(decParams, m.dec.params()...)
-	decParams = append(decParams, m.att.Params()...)
+	decParams = append(decParams, m.attentionParams()...)
 	decParams = append(decParams, m.outW, m.outB)
 	decOp := &stageOp{kind: opDecoder, st: tg.st, params: decParams,
 		opBase: opBase{name: "seq2seq.decoder(" + shape + ")", shape: tensor.Shape{T * B, cfg.Output}}}

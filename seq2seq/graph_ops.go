@@ -231,7 +231,7 @@ func (op *gradOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 			return nil, fmt.Errorf("%v: %w", op, err)
 		}
 		g := ru.newEncoderGrads()
-		ru.decoderBackward(dO, g)
+		ru.decoderBackward(dO, g, st.lo)
 		return dense(g.all, len(g.all)), nil
 	default:
 		dEnc, err := float32s(inputs[0])

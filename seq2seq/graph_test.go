@@ -23,6 +23,7 @@ func graphTestConfigs() []struct {
 		c.InputFeeding = true
 		c.EncoderLayers = 2
 	}})
+	edits = append(edits, kindVariants...)
 	var out []struct {
 		name string
 		cfg  Config

@@ -22,6 +22,8 @@ type Decoder struct {
 	encArenas sync.Pool // of *arena, the encoder's scratch
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
+	// attend is the attention of the model's kind (see attend_infer.go).
+	attend func(st *DecoderState, w []float32) (ctx []float32)
 }
 
 // NewDecoder returns the incremental decoder of m, computing in float32
@@ -60,6 +62,7 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 		_, q, a := add.Dims()
 		d.query = product{w: add.Wq.Value, n: a, k: q, ldw: q}
 	}
+	d.attend = d.attention()
 	if !int8 {
 		return d, nil
 	}
@@ -85,6 +88,7 @@ type DecoderState struct {
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
 	work  *arena    // per-step scratch, reused across steps
+	look  glimpse   // hard and local attention's reading of the last step
 }
 
 // Begin encodes src (token ids without special tokens) and returns the
@@ -108,7 +112,7 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
 		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
-		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena)}
+		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena), look: d.newGlimpse(R, bt.S)}
 	d.encArenas.Put(ar)
 	for i := range st.sent {
 		st.sent[i] = i
@@ -130,7 +134,7 @@ func (st *DecoderState) Select(rows []int) *DecoderState {
 	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
 	ns := &DecoderState{S: st.S, sent: make([]int, n), lens: make([]int, n),
 		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first,
-		work: st.work}
+		work: st.work, look: st.look.selectRows(rows, st.S)}
 	same := n == R
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
@@ -184,18 +188,7 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	cellForward(gates, st.c, R, D, c, tc, st.s)
 	copy(st.c, c)
 
-	w := attn[:R*S]
-	if add, ok := m.att.(*attention.Additive); ok {
-		_, _, A := add.Dims()
-		qp := ar.take(R * A) // zeroed: mulAdd adds
-		d.query.mulAdd(R, st.s, D, qp, A)
-		add.ScoreProjected(qp, st.keys, S, R, st.lens, w, ar.takeDirty(R*S*A))
-	} else {
-		m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
-	}
-	attention.Softmax(w, S, R, st.lens)
-	ctx := ar.takeDirty(R * M)
-	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	ctx := d.attend(st, attn[:R*S])
 	cat := ar.takeDirty(R * C)
 	for r := range R {
 		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])

@@ -20,7 +20,9 @@ type Model struct {
 	bridge  *Param // [D, 2H]: s0 = tanh(bridge [h_fwd_last; h_bwd_first] + bridgeB)
 	bridgeB *Param
 	dec     *lstm            // input E (+ Output with input feeding), hidden D
-	att     attention.Scorer // memory 2H, query D
+	att     attention.Scorer // memory 2H, query D: the scores of every kind
+	local   *attention.Local // local attention's centre and width; nil otherwise
+	hard    *hardState       // hard attention's training state; nil otherwise
 	outW    *Param           // [O, D+2H]: o = tanh(outW [s; ctx] + outB)
 	outB    *Param
 	projW   *Param // [Vt, O]; the target embedding when tied
@@ -32,10 +34,14 @@ type Model struct {
 
 // New returns a model with the architecture cfg and weights drawn
 // uniformly from [-0.1, 0.1] (biases zero, LSTM forget-gate biases one)
-// by a generator seeded with seed.
+// by a generator seeded with seed. Hard attention without a Hard
+// configuration gets DefaultHardConfig.
 func New(cfg Config, seed uint64) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
+	}
+	if cfg.Attention == AttentionHard && cfg.Hard == (HardConfig{}) {
+		cfg.Hard = DefaultHardConfig()
 	}
 	m := &Model{cfg: cfg}
 	H, D, E, O := cfg.EncoderHidden, cfg.DecoderHidden, cfg.Embed, cfg.Output
@@ -59,11 +65,17 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		decIn += O
 	}
 	m.dec = newLSTM("decoder", decIn, D)
-	att, err := attention.New(cfg.Attention, "attention.", 2*H, D, cfg.AttentionDim)
+	att, err := attention.New(cfg.ScoreKind(), "attention.", 2*H, D, cfg.AttentionDim)
 	if err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
 	m.att = att
+	switch cfg.Attention {
+	case AttentionLocal:
+		m.local = attention.NewLocal("attention.local.", att, cfg.AttentionDim)
+	case AttentionHard:
+		m.hard = &hardState{}
+	}
 	m.outW = newParam("output.w", O, D+2*H)
 	m.outB = newParam("output.b", O)
 	m.projW = m.tgtEmb
@@ -82,7 +94,7 @@ func New(cfg Config, seed uint64) (*Model, error) {
 	}
 	m.params = append(m.params, m.bridge, m.bridgeB)
 	m.params = append(m.params, m.dec.params()...)
-	m.params = append(m.params, att.Params()...)
+	m.params = append(m.params, m.attentionParams()...)
 	m.params = append(m.params, m.outW, m.outB)
 	if m.projW != m.tgtEmb {
 		m.params = append(m.params, m.projW)
@@ -104,6 +116,16 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// attentionParams are the scorer's weights followed by those of local
+// attention's centre and width, if any.
+func (m *Model) attentionParams() []*Param {
+	ps := m.att.Params()
+	if m.local != nil {
+		ps = append(ps, m.local.Params()...)
+	}
+	return ps
 }
 
 func (m *Model) lstms() []*lstm {
@@ -135,4 +157,13 @@ type BatchLoss struct {
 	Loss   float64 // summed training loss (label-smoothed cross-entropy)
 	NLL    float64 // summed negative log-likelihood of the targets
 	Tokens int     // target tokens scored, </s> included
+
+	// Hard attention's training statistics (zero for the other kinds and
+	// in evaluation): the positions drawn, the sum of their rewards, the
+	// sum of the attention entropies (nats) of the scored positions, and
+	// the reward baseline after the batch.
+	Draws    int
+	Reward   float64
+	Entropy  float64
+	Baseline float64
 }

@@ -48,42 +48,49 @@ var configVariants = []configVariant{
 }
 
 func TestGradients(t *testing.T) {
-	tests := configVariants
-	ctx := context.Background()
-	for _, tc := range tests {
+	for _, tc := range configVariants {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := tinyConfig()
-			tc.edit(&cfg)
-			m, err := New(cfg, 3)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Larger weights than the default init make the check sensitive.
-			r := rand.New(rand.NewPCG(9, 9))
-			for _, p := range m.Params() {
-				for i := range p.Value {
-					p.Value[i] = (r.Float32()*2 - 1) * 0.5
-				}
-			}
-			ZeroGrads(m.Params())
-			if _, err := m.TrainBatch(ctx, tinySrc, tinyTgt, nil); err != nil {
-				t.Fatal(err)
-			}
-			loss := func() float64 {
-				l, err := m.EvalBatch(ctx, tinySrc, tinyTgt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return l.Loss / float64(l.Tokens)
-			}
-			var inputs []gradcheck.Input
-			for _, p := range m.Params() {
-				inputs = append(inputs, gradcheck.Input{Name: p.Name, Value: p.Value, Grad: p.Grad})
-			}
-			if err := gradcheck.Check(loss, inputs, gradcheck.Options{Eps: 5e-3, Tol: 1e-2, MaxPerInput: 40}); err != nil {
-				t.Fatal(err)
-			}
+			checkModelGradients(t, tc.edit, gradcheck.Options{Eps: 5e-3, Tol: 1e-2, MaxPerInput: 40})
 		})
+	}
+}
+
+// checkModelGradients checks every parameter gradient of a tiny model of
+// the edited configuration, with weights in [-0.5, 0.5], against finite
+// differences of the evaluation loss.
+func checkModelGradients(t *testing.T, edit func(*Config), opt gradcheck.Options) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := tinyConfig()
+	edit(&cfg)
+	m, err := New(cfg, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Larger weights than the default init make the check sensitive.
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, p := range m.Params() {
+		for i := range p.Value {
+			p.Value[i] = (r.Float32()*2 - 1) * 0.5
+		}
+	}
+	ZeroGrads(m.Params())
+	if _, err := m.TrainBatch(ctx, tinySrc, tinyTgt, nil); err != nil {
+		t.Fatal(err)
+	}
+	loss := func() float64 {
+		l, err := m.EvalBatch(ctx, tinySrc, tinyTgt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.Loss / float64(l.Tokens)
+	}
+	var inputs []gradcheck.Input
+	for _, p := range m.Params() {
+		inputs = append(inputs, gradcheck.Input{Name: p.Name, Value: p.Value, Grad: p.Grad})
+	}
+	if err := gradcheck.Check(loss, inputs, opt); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -38,13 +38,19 @@ func (c Config) paramLayout() []paramShape {
 		decIn += O
 	}
 	lstm("decoder", decIn, D)
-	switch c.Attention {
+	switch c.ScoreKind() {
 	case AttentionAdditive:
 		add("attention.key", c.AttentionDim, 2*H)
 		add("attention.query", c.AttentionDim, D)
 		add("attention.v", c.AttentionDim)
 	case AttentionGeneral:
 		add("attention.weight", D, 2*H)
+	}
+	if c.Attention == AttentionLocal {
+		add("attention.local.centre.w", c.AttentionDim, D)
+		add("attention.local.centre.v", c.AttentionDim)
+		add("attention.local.width.w", D)
+		add("attention.local.width.b", 1)
 	}
 	add("output.w", O, D+2*H)
 	add("output.b", O)

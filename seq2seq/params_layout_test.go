@@ -22,6 +22,11 @@ func TestParamLayoutMatchesNew(t *testing.T) {
 		{"tied and shared", func(c *Config) {
 			c.TgtVocab, c.ShareEmbeddings, c.TieEmbeddings, c.Output = c.SrcVocab, true, true, c.Embed
 		}},
+		{"local", func(c *Config) { c.Attention = AttentionLocal }},
+		{"local general", func(c *Config) { c.Attention, c.AttentionScore = AttentionLocal, AttentionGeneral }},
+		{"hard dot", func(c *Config) {
+			c.Attention, c.AttentionScore, c.DecoderHidden = AttentionHard, AttentionDot, 2*c.EncoderHidden
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tinyConfig()

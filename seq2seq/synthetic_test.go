@@ -7,7 +7,6 @@ import (
 
 	"github.com/attnmt/nmt/eval"
 	"github.com/attnmt/nmt/seq2seq"
-	"github.com/attnmt/nmt/seq2seq/train"
 )
 
 // reversalTask draws n pairs whose target is the source reversed: target
@@ -31,29 +30,11 @@ func reversalTask(r *rand.Rand, n, vocab int) (src, tgt [][]int) {
 // Adam and returns it.
 func trainTiny(t *testing.T, attention string, steps int) *seq2seq.Model {
 	t.Helper()
-	cfg := seq2seq.Config{SrcVocab: 16, TgtVocab: 16, Embed: 16, EncoderHidden: 24, EncoderLayers: 1,
-		DecoderHidden: 48, Attention: attention, AttentionDim: 24, Output: 32}
-	m, err := seq2seq.New(cfg, 1)
-	if err != nil {
-		t.Fatal(err)
+	reversal := func(r *rand.Rand, n, vocab int) (src, tgt, gold [][]int) {
+		src, tgt = reversalTask(r, n, vocab)
+		return src, tgt, nil
 	}
-	opt := train.DefaultConfig().Optimizer
-	opt.LR = 0.01
-	adam := train.NewAdam(m.Params(), opt)
-	r := rand.New(rand.NewPCG(1, 2))
-	ctx := context.Background()
-	for range steps {
-		src, tgt := reversalTask(r, 32, cfg.SrcVocab)
-		seq2seq.ZeroGrads(m.Params())
-		if _, err := m.TrainBatch(ctx, src, tgt, r); err != nil {
-			t.Fatal(err)
-		}
-		train.ClipGradNorm(m.Params(), 1, 1)
-		if err := adam.Step(m.Params()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return m
+	return trainKind(t, attention, reversal, steps)
 }
 
 // TestReversalAlignment trains on the reversal task and checks that the

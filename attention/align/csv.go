@@ -13,7 +13,11 @@ var csvHeader = []string{"sentence", "target_pos", "target_word", "target", "sou
 // and one row per cell: the 0-based sentence, the cell's row
 // (target_pos) and column (source_pos) in the matrix, the word index of
 // each (-1 for special tokens), the token labels and the weight. Quoting
-// follows RFC 4180. In pandas:
+// follows RFC 4180. When a matrix has windows (local attention) the
+// columns centre and width follow, repeated on every cell of a row; when
+// one has distributions (sampled hard attention), the column
+// distribution, the cell's weight in the distribution drawn from. In
+// pandas:
 //
 //	df = pd.read_csv("align.csv", keep_default_na=False)
 //	df[df.sentence == 0].pivot(index="target_pos", columns="source_pos", values="weight")
@@ -22,7 +26,8 @@ func WriteCSV(w io.Writer, ms []Matrix) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	windows, dists := glimpseColumns(ms)
+	if err := cw.Write(append(csvHeader, glimpseHeader(windows, dists)...)); err != nil {
 		return err
 	}
 	rec := make([]string, len(csvHeader))
@@ -37,7 +42,7 @@ func WriteCSV(w io.Writer, ms []Matrix) error {
 				rec[5] = strconv.Itoa(m.SourceWords[s])
 				rec[6] = m.SourceTokens[s]
 				rec[7] = strconv.FormatFloat(float64(v), 'g', -1, 32)
-				if err := cw.Write(rec); err != nil {
+				if err := cw.Write(appendGlimpse(rec, m, t, s, windows, dists)); err != nil {
 					return err
 				}
 			}

@@ -136,11 +136,13 @@ func heatPlot(m Matrix, pal palette.Palette, hdlr text.Handler, title string) *p
 	p := plot.New()
 	styleText(p, hdlr)
 	p.Title.Text = title
-	hm := plotter.NewHeatMap(grid{&m}, pal)
+	shown := shownWeights(m)
+	hm := plotter.NewHeatMap(grid{&shown}, pal)
 	hm.Min, hm.Max = 0, 1
 	hm.Underflow, hm.Overflow = heatLow, heatHigh
 	hm.NaN = color.NRGBA{R: 255, G: 0, B: 255, A: 255}
 	p.Add(hm)
+	addGlimpses(p, m)
 
 	p.X.Label.Text = "source"
 	p.Y.Label.Text = "output"

@@ -18,6 +18,9 @@ type jsonMatrix struct {
 	SourceWords  []int       `json:"source_words"`
 	TargetWords  []int       `json:"target_words"`
 	Weights      [][]float32 `json:"weights"`
+	// Windows (local attention) and Dists (hard attention, sampled).
+	Windows []Window    `json:"windows,omitempty"`
+	Dists   [][]float32 `json:"distributions,omitempty"`
 }
 
 func toJSON(i int, m Matrix) jsonMatrix {
@@ -25,7 +28,7 @@ func toJSON(i int, m Matrix) jsonMatrix {
 		Sentence: i, Source: m.Source, Target: m.Target,
 		SourceTokens: nonNil(m.SourceTokens), TargetTokens: nonNil(m.TargetTokens),
 		SourceWords: nonNil(m.SourceWords), TargetWords: nonNil(m.TargetWords),
-		Weights: nonNil(m.Weights),
+		Weights: nonNil(m.Weights), Windows: m.Windows, Dists: m.Dists,
 	}
 }
 
@@ -50,7 +53,8 @@ func marshal(i int, m Matrix) ([]byte, error) {
 // WriteJSONL writes one JSON object per line for each matrix, with the
 // keys sentence (0-based position in ms), source, target, source_tokens,
 // target_tokens, source_words, target_words and weights (rows = target
-// tokens).
+// tokens), and for local attention windows (one {"centre", "width"} per
+// row, in source columns) or for sampled hard attention distributions.
 func WriteJSONL(w io.Writer, ms []Matrix) error {
 	if err := validateAll(ms); err != nil {
 		return err

@@ -26,6 +26,13 @@ type Matrix struct {
 	SourceWords, TargetWords []int
 	// Weights is the T×S attention matrix.
 	Weights [][]float32
+	// Windows holds, for local attention, the window of each row; nil
+	// for the other kinds (see glimpse.go).
+	Windows []Window
+	// Dists holds, for hard attention decoded by sampling, the T×S
+	// distributions the one-hot rows of Weights were drawn from; nil
+	// otherwise.
+	Dists [][]float32
 }
 
 // Aligner produces attention matrices at subword level for source lines. A
@@ -57,6 +64,9 @@ func (m *Matrix) Validate() error {
 		}
 	}
 	if err := checkWords("source", m.SourceWords, len(strings.Fields(m.Source))); err != nil {
+		return err
+	}
+	if err := m.validateGlimpses(); err != nil {
 		return err
 	}
 	return checkWords("target", m.TargetWords, len(strings.Fields(m.Target)))
@@ -157,12 +167,13 @@ func (m *Matrix) Words(opt WordOptions) (Matrix, error) {
 			normalize(row)
 		}
 	}
-	return Matrix{
+	out := Matrix{
 		Source: m.Source, Target: m.Target,
 		SourceTokens: srcTok, TargetTokens: tgtTok,
 		SourceWords: srcIdx, TargetWords: tgtIdx,
 		Weights: w,
-	}, nil
+	}
+	return out, m.wordGlimpses(&out, opt)
 }
 
 // wordSlots maps each token to its slot in the word-level matrix (-1 when

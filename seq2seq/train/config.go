@@ -133,6 +133,13 @@ type CheckpointConfig struct {
 	Every      time.Duration `yaml:"every" json:"every"`             // 0: no time-based checkpoints
 	KeepLast   int           `yaml:"keep_last" json:"keep_last"`     // step checkpoints kept, newest first
 	KeepBest   bool          `yaml:"keep_best" json:"keep_best"`     // also keep best.safetensors
+	// WarmStart names a model file or checkpoint (of any attention kind)
+	// whose weights start a new run: every parameter of the same name and
+	// shape is copied, so a soft-attention model gives a hard or local one
+	// its encoder, decoder, scorer and output layers. Its tokenizers are
+	// used unless tokenizer.src and tokenizer.tgt are set. Ignored when
+	// resuming.
+	WarmStart string `yaml:"warm_start,omitempty" json:"warm_start,omitempty"`
 }
 
 // DefaultConfig returns the defaults printed by "nmt train --print-config":
@@ -183,6 +190,9 @@ func ParseConfig(data []byte) (Config, error) {
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return Config{}, errors.New("more than one YAML document")
+	}
+	if cfg.Model.Attention == seq2seq.AttentionHard && cfg.Model.Hard == (seq2seq.HardConfig{}) {
+		cfg.Model.Hard = seq2seq.DefaultHardConfig() // no hard: block
 	}
 	return cfg, nil
 }

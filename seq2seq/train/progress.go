@@ -33,6 +33,12 @@ type meter struct {
 	epochStart     time.Time
 	epochDone      int // batches run in this epoch before epochStart
 	batches, epoch int
+	// Hard attention: positions drawn, their summed rewards, the summed
+	// attention entropy of the scored tokens, and the last baseline.
+	draws           int
+	reward, entropy float64
+	baseline        float64
+	hardTokens      int
 }
 
 func (m *meter) add(l seq2seq.BatchLoss) {
@@ -40,6 +46,36 @@ func (m *meter) add(l seq2seq.BatchLoss) {
 	m.nll += l.NLL
 	m.tokens += l.Tokens
 	m.steps++
+	if l.Entropy > 0 || l.Draws > 0 {
+		m.draws += l.Draws
+		m.reward += l.Reward
+		m.entropy += l.Entropy
+		m.baseline = l.Baseline
+		m.hardTokens += l.Tokens
+	}
+}
+
+// hardSummary returns hard attention's progress since the last reset:
+// the mean reward of the drawn positions, the reward baseline and the
+// mean attention entropy per target token (nats); ok is false for the
+// other kinds.
+func (m *meter) hardSummary() (reward, baseline, entropy float64, ok bool) {
+	if m.hardTokens == 0 {
+		return 0, 0, 0, false
+	}
+	if m.draws > 0 {
+		reward = m.reward / float64(m.draws)
+	}
+	return reward, m.baseline, m.entropy / float64(m.hardTokens), true
+}
+
+// hardAttrs are hardSummary as log attributes, nil for the other kinds.
+func (m *meter) hardAttrs() []any {
+	reward, baseline, entropy, ok := m.hardSummary()
+	if !ok {
+		return nil
+	}
+	return []any{"reward", round(reward), "baseline", round(baseline), "entropy", round(entropy)}
 }
 
 // summary returns the mean loss per token, the perplexity and the target
@@ -57,6 +93,7 @@ func (m *meter) summary(now time.Time) (loss, ppl, tokPerSec float64) {
 
 func (m *meter) reset(now time.Time) {
 	m.start, m.loss, m.nll, m.tokens, m.steps = now, 0, 0, 0, 0
+	m.draws, m.reward, m.entropy, m.hardTokens = 0, 0, 0, 0
 }
 
 // eta estimates the time left in the epoch after batch done.
@@ -100,8 +137,9 @@ func (r *logReporter) step(st State, l seq2seq.BatchLoss, lr float64) {
 		return
 	}
 	loss, ppl, tps := r.m.summary(now)
-	r.log_.Info("progress", "epoch", st.Epoch+1, "step", st.Step, "batch", fmt.Sprintf("%d/%d", st.Batch, r.m.batches),
-		"loss", round(loss), "ppl", round(ppl), "tok/s", math.Round(tps), "lr", lr, "eta", r.m.eta(now, st.Batch).String())
+	attrs := []any{"epoch", st.Epoch + 1, "step", st.Step, "batch", fmt.Sprintf("%d/%d", st.Batch, r.m.batches),
+		"loss", round(loss), "ppl", round(ppl), "tok/s", math.Round(tps), "lr", lr, "eta", r.m.eta(now, st.Batch).String()}
+	r.log_.Info("progress", append(attrs, r.m.hardAttrs()...)...)
 	r.m.reset(now)
 	r.last = now
 }
@@ -146,7 +184,11 @@ func (r *barReporter) step(st State, l seq2seq.BatchLoss, lr float64) {
 	// Report a window of at least 20 steps or 2 seconds for smooth numbers.
 	if r.m.steps >= 20 || now.Sub(r.m.start) >= 2*time.Second {
 		loss, _, tps := r.m.summary(now)
-		r.bar.Describe(fmt.Sprintf("epoch %d step %d loss %.3f %.0f tok/s lr %.2g", st.Epoch+1, st.Step, loss, tps, lr))
+		desc := fmt.Sprintf("epoch %d step %d loss %.3f %.0f tok/s lr %.2g", st.Epoch+1, st.Step, loss, tps, lr)
+		if reward, baseline, entropy, ok := r.m.hardSummary(); ok {
+			desc += fmt.Sprintf(" reward %.3f baseline %.3f entropy %.3f", reward, baseline, entropy)
+		}
+		r.bar.Describe(desc)
 		r.m.reset(now)
 	}
 	r.bar.Set(st.Batch)

@@ -29,13 +29,19 @@ func Setup(ctx context.Context, cfg Config, ck *Checkpoint, log *slog.Logger) (*
 	var src, tgt *tokenize.Tokenizer
 	if ck != nil {
 		var err error
-		if src, err = tokenize.FromJSON(ck.SrcTokenizer); err != nil {
-			return nil, fmt.Errorf("checkpoint source tokenizer: %w", err)
+		if src, tgt, err = tokenizersFromJSON(ck.SrcTokenizer, ck.TgtTokenizer); err != nil {
+			return nil, fmt.Errorf("checkpoint %w", err)
 		}
-		tgt = src
-		if !bytes.Equal(ck.SrcTokenizer, ck.TgtTokenizer) {
-			if tgt, err = tokenize.FromJSON(ck.TgtTokenizer); err != nil {
-				return nil, fmt.Errorf("checkpoint target tokenizer: %w", err)
+	}
+	var warm *seq2seq.File
+	if ck == nil && cfg.Checkpoint.WarmStart != "" {
+		var err error
+		if warm, err = seq2seq.LoadFile(cfg.Checkpoint.WarmStart); err != nil {
+			return nil, fmt.Errorf("warm start: %w", err)
+		}
+		if cfg.Tokenizer.Src == "" && cfg.Tokenizer.Tgt == "" {
+			if src, tgt, err = tokenizersFromJSON(warm.SrcTokenizer, warm.TgtTokenizer); err != nil {
+				return nil, fmt.Errorf("warm start %s: %w", cfg.Checkpoint.WarmStart, err)
 			}
 		}
 	}
@@ -54,6 +60,13 @@ func Setup(ctx context.Context, cfg Config, ck *Checkpoint, log *slog.Logger) (*
 		cfg.Model.SrcVocab, cfg.Model.TgtVocab = data.SrcTokenizer.VocabSize(), data.TgtTokenizer.VocabSize()
 		if model, err = seq2seq.New(cfg.Model, cfg.Schedule.Seed); err != nil {
 			return nil, err
+		}
+		if warm != nil {
+			copied, fresh, err := WarmStart(model, warm.Model)
+			if err != nil {
+				return nil, fmt.Errorf("%w (from %s)", err, cfg.Checkpoint.WarmStart)
+			}
+			log.Info("warm start", "from", cfg.Checkpoint.WarmStart, "copied", len(copied), "fresh", fresh)
 		}
 	}
 	greedy := search.DefaultOptions()
@@ -77,4 +90,19 @@ func Setup(ctx context.Context, cfg Config, ck *Checkpoint, log *slog.Logger) (*
 		}
 	}
 	return tr, nil
+}
+
+// tokenizersFromJSON reads a source and a target tokenizer (one when the
+// two are the same bytes).
+func tokenizersFromJSON(srcJSON, tgtJSON []byte) (src, tgt *tokenize.Tokenizer, err error) {
+	if src, err = tokenize.FromJSON(srcJSON); err != nil {
+		return nil, nil, fmt.Errorf("source tokenizer: %w", err)
+	}
+	tgt = src
+	if !bytes.Equal(srcJSON, tgtJSON) {
+		if tgt, err = tokenize.FromJSON(tgtJSON); err != nil {
+			return nil, nil, fmt.Errorf("target tokenizer: %w", err)
+		}
+	}
+	return src, tgt, nil
 }

@@ -71,6 +71,8 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 	}
 	var outIDs [][]int
 	var weights [][][]float32
+	var forced []seq2seq.Forced
+	var err error
 	if refs != nil {
 		outIDs = make([][]int, len(refs))
 		for i, line := range refs {
@@ -80,8 +82,10 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 			}
 			outIDs[i] = enc.IDs
 		}
-		var err error
 		if weights, err = a.forcedAttention(ctx, ids, outIDs); err != nil {
+			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
+		}
+		if forced, weights, err = a.glimpsesOf(ctx, ids, outIDs, weights); err != nil {
 			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
 		}
 	} else {
@@ -94,6 +98,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 		for _, h := range hyps {
 			outIDs = append(outIDs, h[0].Tokens)
 			weights = append(weights, h[0].Attn)
+		}
+		if forced, weights, err = a.glimpsesOf(ctx, ids, outIDs, weights); err != nil {
+			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
 		}
 	}
 	for i := range ms {
@@ -119,6 +126,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 		ms[i].TargetTokens = append(ms[i].TargetTokens, "</s>")
 		ms[i].TargetWords = append(ms[i].TargetWords, align.Special)
 		ms[i].Weights = weights[i]
+		if forced != nil {
+			a.addGlimpses(&ms[i], forced[i])
+		}
 		if len(outIDs[i]) > 0 && word < 0 {
 			// Only whitespace was produced: no word to attach the tokens to.
 			for k := range outIDs[i] {

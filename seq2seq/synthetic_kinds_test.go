@@ -1,0 +1,152 @@
+package seq2seq_test
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/attnmt/nmt/attention/linalg"
+	"github.com/attnmt/nmt/seq2seq"
+	"github.com/attnmt/nmt/seq2seq/train"
+)
+
+// alignTask draws n sentence pairs and, for each, the known alignment:
+// gold[j] is the source position of target token j, or -1 for a target
+// token aligned to nothing.
+type alignTask func(r *rand.Rand, n, vocab int) (src, tgt [][]int, gold [][]int)
+
+func randomSentence(r *rand.Rand, vocab int) []int {
+	s := make([]int, 3+r.IntN(6))
+	for i := range s {
+		s[i] = 5 + r.IntN(vocab-5) // 4 is kept for insertions
+	}
+	return s
+}
+
+// copyTask: the target is the source; a diagonal.
+func copyTask(r *rand.Rand, n, vocab int) (src, tgt, gold [][]int) {
+	for range n {
+		s := randomSentence(r, vocab)
+		g := make([]int, len(s))
+		for i := range g {
+			g[i] = i
+		}
+		src, tgt, gold = append(src, s), append(tgt, append([]int(nil), s...)), append(gold, g)
+	}
+	return src, tgt, gold
+}
+
+// reverseTask: the target is the source reversed; an anti-diagonal.
+func reverseTask(r *rand.Rand, n, vocab int) (src, tgt, gold [][]int) {
+	for range n {
+		s := randomSentence(r, vocab)
+		t, g := make([]int, len(s)), make([]int, len(s))
+		for i, v := range s {
+			t[len(s)-1-i], g[len(s)-1-i] = v, i
+		}
+		src, tgt, gold = append(src, s), append(tgt, t), append(gold, g)
+	}
+	return src, tgt, gold
+}
+
+// insertTask: the target copies the source and inserts token 4 after
+// every even token: monotone, with unaligned insertions.
+func insertTask(r *rand.Rand, n, vocab int) (src, tgt, gold [][]int) {
+	for range n {
+		s := randomSentence(r, vocab)
+		var t, g []int
+		for i, v := range s {
+			t, g = append(t, v), append(g, i)
+			if v%2 == 0 {
+				t, g = append(t, 4), append(g, -1)
+			}
+		}
+		src, tgt, gold = append(src, s), append(tgt, t), append(gold, g)
+	}
+	return src, tgt, gold
+}
+
+// trainKind trains a small model of the given attention kind on task with
+// the project's Adam.
+func trainKind(t *testing.T, kind string, task alignTask, steps int) *seq2seq.Model {
+	t.Helper()
+	cfg := seq2seq.Config{SrcVocab: 16, TgtVocab: 16, Embed: 16, EncoderHidden: 24, EncoderLayers: 1,
+		DecoderHidden: 48, Attention: kind, AttentionDim: 24, Output: 32}
+	m, err := seq2seq.New(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := train.DefaultConfig().Optimizer
+	opt.LR = 0.01
+	adam := train.NewAdam(m.Params(), opt)
+	r := rand.New(rand.NewPCG(1, 2))
+	ctx := context.Background()
+	for range steps {
+		src, tgt, _ := task(r, 32, cfg.SrcVocab)
+		seq2seq.ZeroGrads(m.Params())
+		if _, err := m.TrainBatch(ctx, src, tgt, r); err != nil {
+			t.Fatal(err)
+		}
+		train.ClipGradNorm(m.Params(), 1, 1)
+		if err := adam.Step(m.Params()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// TestKindsLearnAlignments trains hard and local attention on tasks with
+// known alignments and checks, on fresh sentences under forced decoding,
+// that for at least 90% of the aligned target tokens hard attention picks
+// the aligned source position and local attention's centre lies less
+// than one position from it, with a mean centre error below half a
+// position.
+func TestKindsLearnAlignments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains models for a few seconds each")
+	}
+	tasks := []struct {
+		name string
+		task alignTask
+	}{{"copy", copyTask}, {"reverse", reverseTask}, {"insert", insertTask}}
+	for _, kind := range []string{seq2seq.AttentionHard, seq2seq.AttentionLocal} {
+		for _, tc := range tasks {
+			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				m := trainKind(t, kind, tc.task, 600)
+				src, tgt, gold := tc.task(rand.New(rand.NewPCG(99, 1)), 200, 16)
+				forced, err := m.NewDecoder().Force(context.Background(), src, tgt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var hits, total int
+				var centreErr float64
+				for i, f := range forced {
+					for j, want := range gold[i] {
+						if want < 0 {
+							continue
+						}
+						total++
+						if kind == seq2seq.AttentionLocal {
+							e := math.Abs(float64(f.Centres[j]) - float64(want))
+							centreErr += e
+							if e < 1 {
+								hits++
+							}
+						} else if linalg.Index(f.Attn[j], linalg.Max(f.Attn[j])) == want {
+							hits++
+						}
+					}
+				}
+				acc := float64(hits) / float64(total)
+				centreErr /= float64(total)
+				t.Logf("%s on %s: %.1f%% of aligned tokens read at their source position (local: mean centre error %.2f)",
+					kind, tc.name, 100*acc, centreErr)
+				if acc < 0.9 || centreErr >= 0.5 {
+					t.Errorf("alignment accuracy %.3f, mean centre error %.2f: want at least 0.9 and below 0.5", acc, centreErr)
+				}
+			})
+		}
+	}
+}
