@@ -163,6 +163,12 @@ func (s *Server) Handler() http.Handler {
 	for _, p := range []string{"/translate", "/detect", "/languages", "/translator/translate", "/translator/models", "/translator/health", "/v1/translate"} {
 		mux.Handle("OPTIONS "+p, s.preflight())
 	}
+	for _, p := range []string{"/translate", "/detect", "/translator/translate", "/v1/translate"} {
+		mux.Handle("GET "+p, s.cors(func(w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Allow", "POST, OPTIONS")
+			return &apiError{status: http.StatusMethodNotAllowed, msg: r.URL.Path + " takes POST requests"}
+		}, writeLibreError))
+	}
 	mux.Handle("GET /health", s.instrument("health", s.cors(s.health, writeLibreError)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	mux.Handle("GET /", s.page())
