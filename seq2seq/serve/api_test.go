@@ -53,7 +53,7 @@ func TestAPIs(t *testing.T) {
 // goes on answering.
 func TestBadInput(t *testing.T) {
 	ts := newTestServer(t, testModels(nil), func(o *serve.Options) {
-				o.Translate.MaxTokens = 20
+		o.Translate.MaxTokens = 20
 	})
 	many := `{"q":[` + strings.Repeat(`"ein",`, 9999) + `"ein"],"source":"de","target":"en"}`
 	manyONMT := "[" + strings.Repeat(`{"src":"ein","id":0},`, 9999) + `{"src":"ein","id":0}]`
