@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attnmt/nmt/corpus"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/search/searchtest"
 	"github.com/attnmt/nmt/seq2seq/serve"
@@ -127,4 +129,23 @@ func newRequest(t testing.TB, method, url, body string, header map[string]string
 		req.Header.Set(k, v)
 	}
 	return req, nil
+}
+
+// readLines reads the lines of a plain or gzip file.
+func readLines(tb testing.TB, path string) []string {
+	tb.Helper()
+	f, err := corpus.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return lines
 }
