@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/attnmt/nmt/attention/align/chromiumtest"
 	"github.com/attnmt/nmt/seq2seq/serve"
 	"github.com/attnmt/nmt/seq2seq/translate"
 )
@@ -20,27 +20,7 @@ var docs = flag.Bool("docs", false, "write a screenshot of the page with the bui
 // browser starts headless Chromium, skipping the test when none is installed.
 func browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
-	var exe string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		t.Skip("Chromium not installed (apt-get install chromium): skipping the page test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height))
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelCtx := chromedp.NewContext(ctx)
-	t.Cleanup(cancelCtx)
-	return ctx
+	return chromiumtest.Browser(t, width, height, 90*time.Second)
 }
 
 func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {

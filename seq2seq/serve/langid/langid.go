@@ -19,6 +19,7 @@ package langid
 
 import (
 	"bufio"
+	"cmp"
 	"embed"
 	"fmt"
 	"math"
@@ -160,15 +161,7 @@ func (d *Detector) Detect(text string, only ...string) []Guess {
 	for i := range guesses {
 		guesses[i].Confidence = math.Round(1000*scores[i]/sum) / 10
 	}
-	slices.SortStableFunc(guesses, func(a, b Guess) int {
-		switch {
-		case a.Confidence > b.Confidence:
-			return -1
-		case a.Confidence < b.Confidence:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(guesses, func(a, b Guess) int { return cmp.Compare(b.Confidence, a.Confidence) })
 	return guesses
 }
 
