@@ -3,6 +3,7 @@ package serve_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -22,18 +23,21 @@ import (
 //
 //	go test ./seq2seq/serve -run '^$' -bench ServeClients -benchtime 1x
 func BenchmarkServeClients(b *testing.B) {
+	benchClients := []int{1, 8, 32, 128}
 	lines := readLines(b, filepath.Join(corpustest.SharedDir(b, "data", "multi30k"), "val.de.gz"))
 	m, err := translate.LoadModel("de-en", translate.ComputeAuto)
 	if err != nil {
 		b.Fatal(err)
 	}
 	models := []*serve.Model{{Name: "de-en", Source: "de", Target: "en", Decoder: m.Decoder, Src: m.Src, Tgt: m.Tgt}}
-	for _, clients := range []int{1, 8, 32, 128} {
+	for _, clients := range benchClients {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			ts := newTestServer(b, models, func(o *serve.Options) {
 				o.MaxConcurrent = 256
 				o.Workers = serve.DefaultOptions().Workers
 			})
+			// Keep a connection per client, as real clients do.
+			ts.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = clients
 			for b.Loop() {
 				lat := make([]time.Duration, len(lines))
 				start := time.Now()
