@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/attnmt/nmt/seq2seq/serve/langid"
 )
@@ -119,7 +120,7 @@ func (s *Server) parseLibreForm(r *http.Request, body []byte, req *libreRequest)
 	req.q = form["q"]
 	req.array = len(req.q) > 1
 	req.source, req.target, req.format = form.Get("source"), form.Get("target"), form.Get("format")
-	req.key = cmpOr(form, "api_key", "apiKey")
+	req.key = firstValue(form, "api_key", "apiKey")
 	if a := form.Get("alternatives"); a != "" {
 		if req.alternatives, err = strconv.Atoi(a); err != nil {
 			return badRequest("Invalid request: alternatives must be a whole number, got %q", a)
@@ -128,8 +129,8 @@ func (s *Server) parseLibreForm(r *http.Request, body []byte, req *libreRequest)
 	return nil
 }
 
-// cmpOr returns the first non-empty value of the named form fields.
-func cmpOr(form url.Values, names ...string) string {
+// firstValue returns the first non-empty value of the named form fields.
+func firstValue(form url.Values, names ...string) string {
 	for _, n := range names {
 		if v := form.Get(n); v != "" {
 			return v
@@ -239,8 +240,8 @@ func (s *Server) libreDetect(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	text := strings.Join(req.q, "\n")
-	if len(text) > s.opt.MaxChars*4 {
-		return badRequest("request too long: at most %d characters", s.opt.MaxChars)
+	if n := utf8.RuneCountInString(text); n > s.opt.MaxChars {
+		return badRequest("request too long: %d characters, at most %d", n, s.opt.MaxChars)
 	}
 	out := []libreDetection{}
 	for _, g := range s.detector.Detect(text) {
