@@ -13,28 +13,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/search/searchtest"
 	"github.com/attnmt/nmt/seq2seq/serve"
 	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
 )
 
-// slowDecoder takes a while to begin each batch.
-type slowDecoder struct {
-	search.Decoder
-	delay time.Duration
-}
-
-func (d slowDecoder) Begin(ctx context.Context, src [][]int) (search.State, error) {
-	time.Sleep(d.delay)
-	return d.Decoder.Begin(ctx, src)
-}
-
 // TestServeGracefulShutdown cancels the server while a request is being
 // answered: the request finishes, then the server stops listening.
 func TestServeGracefulShutdown(t *testing.T) {
 	tok := translatetest.New([]string{"ein", "Mann"}, false)
-	dec := slowDecoder{&searchtest.Copy{V: tok.VocabSize(), Reverse: true}, 400 * time.Millisecond}
+	dec := slowDecoder{&searchtest.Copy{V: tok.VocabSize(), Reverse: true}, 150 * time.Millisecond} // 3 steps
 	srv, err := serve.New([]*serve.Model{{Name: "test", Source: "de", Target: "en", Decoder: dec, Src: tok, Tgt: tok}}, serve.DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
