@@ -180,3 +180,12 @@ func decodeMatrix(b []byte) (Matrix, error) {
 	}
 	return m, m.Validate()
 }
+
+// MarshalSentence returns the JSON object that WriteJSON writes for m as
+// sentence i, after validating m.
+func MarshalSentence(i int, m Matrix) ([]byte, error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("sentence %d: %w", i, err)
+	}
+	return marshal(i, m)
+}

@@ -38,6 +38,7 @@ Examples:
 			tokenizerCommand(),
 			corpusCommand(),
 			exportCommand(),
+			serveCommand(),
 		},
 	}
 }

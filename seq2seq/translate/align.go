@@ -11,6 +11,7 @@ import (
 	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/search"
+	"github.com/attnmt/nmt/tokenize"
 )
 
 // Aligner exports the attention of a model as alignment matrices: of its
@@ -53,21 +54,14 @@ func (a *Aligner) Align(ctx context.Context, srcs, refs []string) ([]align.Matri
 }
 
 func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int) ([]align.Matrix, error) {
-	ms := make([]align.Matrix, len(srcs))
+	encs := make([]tokenize.Encoding, len(srcs))
 	ids := make([][]int, len(srcs))
 	for i, line := range srcs {
 		enc, err := a.Model.Src.Encode(line)
 		if err != nil {
 			return nil, fmt.Errorf("source line %d: %w", first+i+1, err)
 		}
-		ids[i] = enc.IDs
-		ms[i].Source = line
-		for k, id := range enc.IDs {
-			ms[i].SourceTokens = append(ms[i].SourceTokens, pieceText(a.Model.Src, id))
-			ms[i].SourceWords = append(ms[i].SourceWords, enc.Words[k])
-		}
-		ms[i].SourceTokens = append(ms[i].SourceTokens, "</s>")
-		ms[i].SourceWords = append(ms[i].SourceWords, align.Special)
+		encs[i], ids[i] = enc, enc.IDs
 	}
 	var outIDs [][]int
 	var weights [][][]float32
@@ -103,40 +97,73 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
 		}
 	}
+	ms := make([]align.Matrix, len(srcs))
 	for i := range ms {
+		target := a.Model.Tgt.Decode(outIDs[i])
 		if refs != nil {
-			ms[i].Target = refs[i]
-		} else {
-			ms[i].Target = a.Model.Tgt.Decode(outIDs[i])
+			target = refs[i]
 		}
-		word, inWord := -1, false
-		for _, id := range outIDs[i] {
-			text := pieceText(a.Model.Tgt, id)
-			raw := a.Model.Tgt.Decode([]int{id})
-			if r, _ := utf8.DecodeRuneInString(raw); id == seq2seq.UnkID || unicode.IsSpace(r) {
-				inWord = false
-			}
-			if !inWord && (strings.TrimSpace(raw) != "" || id == seq2seq.UnkID) {
-				word++
-				inWord = id != seq2seq.UnkID
-			}
-			ms[i].TargetTokens = append(ms[i].TargetTokens, text)
-			ms[i].TargetWords = append(ms[i].TargetWords, max(word, 0))
-		}
-		ms[i].TargetTokens = append(ms[i].TargetTokens, "</s>")
-		ms[i].TargetWords = append(ms[i].TargetWords, align.Special)
-		ms[i].Weights = weights[i]
+		ms[i] = subwordMatrix(a.Model.Src, a.Model.Tgt, srcs[i], encs[i], target, outIDs[i], weights[i])
 		if forced != nil {
 			a.addGlimpses(&ms[i], forced[i])
 		}
-		if len(outIDs[i]) > 0 && word < 0 {
-			// Only whitespace was produced: no word to attach the tokens to.
-			for k := range outIDs[i] {
-				ms[i].TargetWords[k] = align.Special
-			}
-		}
 	}
 	return ms, nil
+}
+
+// Matrix returns the subword-level attention matrix of the k-th hypothesis
+// of r, as Aligner makes it, with the hypothesis's text (its <unk>s
+// replaced) as the target line. It needs Options.Attention.
+func (t *Translator) Matrix(r *Result, k int) (align.Matrix, error) {
+	if k < 0 || k >= len(r.Hyps) {
+		return align.Matrix{}, fmt.Errorf("line %d has %d translations, no number %d", r.Line, len(r.Hyps), k)
+	}
+	h := r.Hyps[k]
+	if h.Attention == nil || r.enc.IDs == nil {
+		return align.Matrix{}, fmt.Errorf("line %d: no attention kept (translate with Options.Attention)", r.Line)
+	}
+	m := subwordMatrix(t.src, t.tgt, r.Source, r.enc, h.Text, h.IDs, h.Attention)
+	if err := m.Validate(); err != nil {
+		return align.Matrix{}, fmt.Errorf("line %d: %w", r.Line, err)
+	}
+	return m, nil
+}
+
+// subwordMatrix builds the subword-level matrix of the source line,
+// tokenized as enc, and the output ids (without </s>) with their attention
+// rows weights (</s> included), the source's and output's </s> being the
+// last column and row, marked align.Special.
+func subwordMatrix(src, tgt interface{ Decode([]int) string }, source string, enc tokenize.Encoding, target string, outIDs []int, weights [][]float32) align.Matrix {
+	m := align.Matrix{Source: source, Target: target, Weights: weights}
+	for k, id := range enc.IDs {
+		m.SourceTokens = append(m.SourceTokens, pieceText(src, id))
+		m.SourceWords = append(m.SourceWords, enc.Words[k])
+	}
+	m.SourceTokens = append(m.SourceTokens, "</s>")
+	m.SourceWords = append(m.SourceWords, align.Special)
+	word, inWord := -1, false
+	for _, id := range outIDs {
+		text := pieceText(tgt, id)
+		raw := tgt.Decode([]int{id})
+		if r, _ := utf8.DecodeRuneInString(raw); id == seq2seq.UnkID || unicode.IsSpace(r) {
+			inWord = false
+		}
+		if !inWord && (strings.TrimSpace(raw) != "" || id == seq2seq.UnkID) {
+			word++
+			inWord = id != seq2seq.UnkID
+		}
+		m.TargetTokens = append(m.TargetTokens, text)
+		m.TargetWords = append(m.TargetWords, max(word, 0))
+	}
+	m.TargetTokens = append(m.TargetTokens, "</s>")
+	m.TargetWords = append(m.TargetWords, align.Special)
+	if len(outIDs) > 0 && word < 0 {
+		// Only whitespace was produced: no word to attach the tokens to.
+		for k := range outIDs {
+			m.TargetWords[k] = align.Special
+		}
+	}
+	return m
 }
 
 // forcedAttention returns the attention of every member of the model on

@@ -56,12 +56,16 @@ type Result struct {
 	Hyps []Hypothesis
 	// SourceTokens are the subword tokens of Source.
 	SourceTokens []string
+	// enc is the tokenization of Source, kept with Options.Attention for
+	// Translator.Matrix.
+	enc tokenize.Encoding
 }
 
 // Hypothesis is one translation of a line.
 type Hypothesis struct {
 	Text    string   // detokenized, <unk> replaced unless disabled
 	Tokens  []string // output subword tokens, </s> not included
+	IDs     []int    // their ids
 	LogProb float64  // sum of the log-probabilities, </s> included
 	Score   float64  // LogProb normalised for length
 	// Attention holds len(Tokens)+1 rows (the last for </s>) of
@@ -151,7 +155,7 @@ func write(w io.Writer, r *Result, f Format, attention bool) error {
 
 // hypothesis renders a search hypothesis of the sentence text, tokenized as enc.
 func (t *Translator) hypothesis(text string, enc tokenize.Encoding, h search.Hypothesis) Hypothesis {
-	out := Hypothesis{LogProb: h.LogProb, Score: h.Score, Tokens: make([]string, len(h.Tokens))}
+	out := Hypothesis{LogProb: h.LogProb, Score: h.Score, Tokens: make([]string, len(h.Tokens)), IDs: h.Tokens}
 	for i, id := range h.Tokens {
 		out.Tokens[i] = t.tgt.Piece(id)
 	}

@@ -377,6 +377,9 @@ func (t *Translator) translate(ctx context.Context, j job) error {
 		for _, h := range hyps[k] {
 			it.res.Hyps = append(it.res.Hyps, t.hypothesis(it.res.Source, it.enc, h))
 		}
+		if t.opt.Attention {
+			it.res.enc = it.enc // for Matrix
+		}
 		it.enc = tokenize.Encoding{} // no longer needed
 	}
 	return nil

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attnmt/nmt/seq2seq/search/searchtest"
+	"github.com/attnmt/nmt/seq2seq/serve"
+	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
+)
+
+// TestServeGracefulShutdown cancels the server while a request is being
+// answered: the request finishes, then the server stops listening.
+func TestServeGracefulShutdown(t *testing.T) {
+	tok := translatetest.New([]string{"ein", "Mann"}, false)
+	dec := slowDecoder{&searchtest.Copy{V: tok.VocabSize(), Reverse: true}, 150 * time.Millisecond} // 3 steps
+	srv, err := serve.New([]*serve.Model{{Name: "test", Source: "de", Target: "en", Decoder: dec, Src: tok, Tgt: tok}}, serve.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- serveUntilDone(ctx, srv, ln, 5*time.Second, slog.New(slog.DiscardHandler)) }()
+
+	url := "http://" + ln.Addr().String()
+	answer := make(chan string, 1)
+	go func() {
+		resp, err := http.Post(url+"/translate", "application/json", strings.NewReader(`{"q":"ein Mann","source":"de","target":"en"}`))
+		if err != nil {
+			answer <- "error: " + err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answer <- resp.Status + " " + string(b)
+	}()
+	time.Sleep(150 * time.Millisecond) // the request is being decoded
+	cancel()
+	if got, want := <-answer, `200 OK {"translatedText":"Mann ein"}`; strings.TrimSpace(got) != want {
+		t.Errorf("request in flight at shutdown: %q, want %q", got, want)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("serveUntilDone: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("server still running 5 s after the shutdown")
+	}
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Error("still accepting connections after the shutdown")
+	}
+}
+
+func TestReadAPIKeys(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keys.txt")
+	if err := os.WriteFile(path, []byte("# team keys\nk1\n\n  k2  \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := readAPIKeys(path)
+	if err != nil || !slices.Equal(keys, []string{"k1", "k2"}) {
+		t.Errorf("readAPIKeys = %v, %v; want [k1 k2]", keys, err)
+	}
+	empty := filepath.Join(dir, "empty.txt")
+	if err := os.WriteFile(empty, []byte("# none yet\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readAPIKeys(empty); err == nil || !strings.Contains(err.Error(), "no key") {
+		t.Errorf("readAPIKeys of a file without keys: %v", err)
+	}
+	if _, err := readAPIKeys(filepath.Join(dir, "missing")); err == nil {
+		t.Error("readAPIKeys of a missing file: no error")
+	}
+}
+
+func TestTrainedPair(t *testing.T) {
+	tests := []struct {
+		meta map[string]string
+		want string
+	}{
+		{map[string]string{"train_config": `{"data":{"src_lang":"de","tgt_lang":"en"}}`}, "de-en"},
+		{map[string]string{"train_config": `{"data":{"train_src":"a.txt"}}`}, ""},
+		{map[string]string{}, ""},
+	}
+	for _, tt := range tests {
+		if got := trainedPair(tt.meta); got != tt.want {
+			t.Errorf("trainedPair(%v) = %q, want %q", tt.meta, got, tt.want)
+		}
+	}
+}
+
+func TestServeFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--batch-size", "0"},
+		{"serve", "--compute", "int4"},
+		{"serve", "--api-keys", "/nonexistent/keys"},
+	} {
+		app := newApp()
+		app.Writer, app.ErrWriter = io.Discard, io.Discard
+		err := app.RunContext(context.Background(), append([]string{"nmt"}, args...))
+		if err == nil {
+			t.Errorf("nmt %v: no error", args)
+		}
+	}
+}
