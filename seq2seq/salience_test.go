@@ -147,10 +147,15 @@ func TestSalienceBadInput(t *testing.T) {
 	}
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
-		"count":    func() error { _, err := m.Salience(ctx, tinySrc, tinyTgt[:1], SalienceOptions{}); return err },
-		"id":       func() error { _, err := m.Salience(ctx, [][]int{{999}}, [][]int{{4}}, SalienceOptions{}); return err },
-		"noise":    func() error { _, err := m.Salience(ctx, tinySrc, tinyTgt, SalienceOptions{Noise: -1}); return err },
-		"canceled": func() error { c, cancel := context.WithCancel(ctx); cancel(); _, err := m.Salience(c, tinySrc, tinyTgt, SalienceOptions{}); return err },
+		"count": func() error { _, err := m.Salience(ctx, tinySrc, tinyTgt[:1], SalienceOptions{}); return err },
+		"id":    func() error { _, err := m.Salience(ctx, [][]int{{999}}, [][]int{{4}}, SalienceOptions{}); return err },
+		"noise": func() error { _, err := m.Salience(ctx, tinySrc, tinyTgt, SalienceOptions{Noise: -1}); return err },
+		"canceled": func() error {
+			c, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err := m.Salience(c, tinySrc, tinyTgt, SalienceOptions{})
+			return err
+		},
 	} {
 		if call() == nil {
 			t.Errorf("%s: no error", name)
