@@ -23,8 +23,8 @@ type SalienceOptions struct {
 	// Seed seeds the noise.
 	Seed uint64
 	// Abs takes the absolute value of each word's salience (after summing
-	// over the dimensions, before averaging the noisy copies); otherwise
-	// the sign is kept: positive means the input raised the output's
+	// over the dimensions and averaging the noisy copies); otherwise the
+	// sign is kept: positive means the input raised the output's
 	// log-probability.
 	Abs bool
 	// MaxRows is the number of (sentence, output position) rows in one
@@ -116,12 +116,18 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 			if noisy {
 				bt.srcNoise = m.smoothGradNoise(&ar, bt, r, opt.Noise)
 			}
-			lp := m.salienceBackward(&ar, bt, part, tgt, out, opt.Abs, float32(1)/float32(samples))
+			lp := m.salienceBackward(&ar, bt, part, tgt, out, float32(1)/float32(samples))
 			if sample == 0 && !noisy {
 				for j, row := range part {
 					out[row.sent].TokenLogProbs[row.pos] = lp[j]
 				}
 			}
+		}
+	}
+	if opt.Abs {
+		for i := range out {
+			absAll(out[i].Embed)
+			absAll(out[i].States)
 		}
 	}
 	if noisy {
@@ -183,7 +189,7 @@ func (m *Model) smoothGradNoise(ar *arena, bt *batch, r *rand.Rand, level float6
 // each row's one token log-probability, and adds weight times the
 // products gradient x input of each row to its sentence's matrices. It
 // returns the rows' log-probabilities.
-func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [][]int, out []Salience, abs bool, weight float32) []float32 {
+func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [][]int, out []Salience, weight float32) []float32 {
 	B, O, V := bt.B, m.cfg.Output, m.cfg.TgtVocab
 	ru := m.encode(ar, bt, nil, nil)
 	ru.decode(nil)
@@ -218,14 +224,22 @@ func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [
 	g := ru.newEncoderGrads()
 	ru.decoderBackward(dO, g)
 	dFin := ru.encoderOutputsBackward(g)
-	m.addStateSalience(ru, g.dMem, dFin, part, out, abs, weight)
+	m.addStateSalience(ru, g.dMem, dFin, part, out, weight)
 	dX := ru.encoderLSTMBackward(g.dMem, dFin)
 	E := m.cfg.Embed
+	clean := make([]float32, E)
 	for j, row := range part {
 		dst := out[row.sent].Embed[row.pos]
 		for s := range bt.srcLens[j] {
 			i := (s*B + j) * E
-			dst[s] += weight * signed(linalg.Dot(ru.srcX[i:i+E], dX[i:i+E]), abs)
+			x := ru.srcX[i : i+E]
+			if bt.srcNoise != nil { // the gradient at the noisy copy times the clean input
+				x = clean[:E]
+				for e := range x {
+					x[e] = ru.srcX[i+e] - bt.srcNoise[i+e]
+				}
+			}
+			dst[s] += weight * linalg.Dot(x, dX[i:i+E])
 		}
 	}
 	return logp
@@ -234,7 +248,7 @@ func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [
 // addStateSalience adds weight times h[s] . dh[s] for every row and source
 // token, where dh is dMem [S*B, 2H] plus the bridge's share dFin [B, 2H]
 // (the forward half of the last token, the backward half of the first).
-func (m *Model) addStateSalience(ru *run, dMem, dFin []float32, part []salienceRow, out []Salience, abs bool, weight float32) {
+func (m *Model) addStateSalience(ru *run, dMem, dFin []float32, part []salienceRow, out []Salience, weight float32) {
 	B, M, H := ru.bt.B, 2*m.cfg.EncoderHidden, m.cfg.EncoderHidden
 	for j, row := range part {
 		n := ru.bt.srcLens[j]
@@ -248,14 +262,15 @@ func (m *Model) addStateSalience(ru *run, dMem, dFin []float32, part []salienceR
 			if s == 0 {
 				v += linalg.Dot(ru.mem[i+H:i+M], dFin[j*M+H:(j+1)*M])
 			}
-			dst[s] += weight * signed(v, abs)
+			dst[s] += weight * v
 		}
 	}
 }
 
-func signed(v float32, abs bool) float32 {
-	if abs && v < 0 {
-		return -v
+func absAll(m [][]float32) {
+	for _, row := range m {
+		for i, v := range row {
+			row[i] = float32(math.Abs(float64(v)))
+		}
 	}
-	return v
 }

@@ -17,7 +17,7 @@ func forcedLogProb(t *testing.T, m *Model, src, tgt []int, k int, noise []float3
 	}
 	bt.srcNoise = noise
 	out := []Salience{{Embed: newMatrix(len(tgt)+1, len(src)+1), States: newMatrix(len(tgt)+1, len(src)+1)}}
-	return float64(m.salienceBackward(&ar, bt, []salienceRow{{0, k}}, [][]int{tgt}, out, false, 1)[0])
+	return float64(m.salienceBackward(&ar, bt, []salienceRow{{0, k}}, [][]int{tgt}, out, 1)[0])
 }
 
 // TestSalienceFiniteDifferences checks every salience value against a
