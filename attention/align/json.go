@@ -18,6 +18,8 @@ type jsonMatrix struct {
 	SourceWords  []int       `json:"source_words"`
 	TargetWords  []int       `json:"target_words"`
 	Weights      [][]float32 `json:"weights"`
+	Map          string      `json:"map,omitempty"`
+	Salience     [][]float32 `json:"salience,omitempty"`
 }
 
 func toJSON(i int, m Matrix) jsonMatrix {
@@ -25,7 +27,7 @@ func toJSON(i int, m Matrix) jsonMatrix {
 		Sentence: i, Source: m.Source, Target: m.Target,
 		SourceTokens: nonNil(m.SourceTokens), TargetTokens: nonNil(m.TargetTokens),
 		SourceWords: nonNil(m.SourceWords), TargetWords: nonNil(m.TargetWords),
-		Weights: nonNil(m.Weights),
+		Weights: nonNil(m.Weights), Map: m.Map, Salience: m.Salience,
 	}
 }
 
@@ -50,7 +52,8 @@ func marshal(i int, m Matrix) ([]byte, error) {
 // WriteJSONL writes one JSON object per line for each matrix, with the
 // keys sentence (0-based position in ms), source, target, source_tokens,
 // target_tokens, source_words, target_words and weights (rows = target
-// tokens).
+// tokens), and, when set, map (what weights holds: "salience" when it is
+// not attention) and salience (a second matrix of the same shape).
 func WriteJSONL(w io.Writer, ms []Matrix) error {
 	if err := validateAll(ms); err != nil {
 		return err
@@ -172,7 +175,7 @@ func decodeMatrix(b []byte) (Matrix, error) {
 		Source: j.Source, Target: j.Target,
 		SourceTokens: j.SourceTokens, TargetTokens: j.TargetTokens,
 		SourceWords: j.SourceWords, TargetWords: j.TargetWords,
-		Weights: j.Weights,
+		Weights: j.Weights, Map: j.Map, Salience: j.Salience,
 	}
 	return m, m.Validate()
 }
