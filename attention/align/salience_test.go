@@ -3,6 +3,7 @@ package align
 import (
 	"bytes"
 	"math"
+	"path/filepath"
 	"testing"
 )
 
@@ -106,5 +107,36 @@ func TestWordsMapsSalience(t *testing.T) {
 	bad.Salience = bad.Salience[:2]
 	if err := bad.Validate(); err == nil {
 		t.Error("Validate accepted a salience matrix with too few rows")
+	}
+}
+
+func TestSalienceHeatmaps(t *testing.T) {
+	ms := SalienceHeatmaps([]Matrix{withSalience(sample()), salienceOnly(scripts()), scripts()})
+	for i, m := range ms[:2] {
+		if m.Map != MapSalience || m.Salience != nil {
+			t.Fatalf("matrix %d: map %q", i, m.Map)
+		}
+		for r, row := range m.Weights {
+			if p := rowPeak(row); p != 1 && p != 0 {
+				t.Errorf("matrix %d row %d peaks at %v, want 1", i, r, p)
+			}
+			for _, v := range row {
+				if v < 0 || v > 1 {
+					t.Errorf("matrix %d row %d has %v outside [0, 1]", i, r, v)
+				}
+			}
+		}
+	}
+	if ms[2].Map != "" || ms[2].Weights[0][0] != scripts().Weights[0][0] {
+		t.Error("a matrix without salience changed")
+	}
+	for _, tc := range []struct{ out, want string }{
+		{"heat.png", "heat.salience.png"},
+		{"heat-%03d.PNG", "heat-%03d.salience.PNG"},
+		{"maps", filepath.Join("maps", "salience")},
+	} {
+		if got := SaliencePath(tc.out, PNG); got != tc.want {
+			t.Errorf("SaliencePath(%q) = %q, want %q", tc.out, got, tc.want)
+		}
 	}
 }

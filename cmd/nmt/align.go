@@ -76,8 +76,22 @@ Examples:
    nmt align -m de-en.nmt -i test.de --ref test.en -f html -o report.html
    nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
    nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
-   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv`,
-		Flags: []cli.Flag{
+   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv
+   nmt align -i test.de --ref test.en --explain both -f html -o report.html
+
+--explain salience|both adds salience, activation x gradient: for each
+output word, the gradient of its log-probability (decoder forced on the
+reference or the produced translation) times the source embeddings
+(--salience-layer states: the encoder states), summed over dimensions;
+signed unless --salience-abs; --smoothgrad N averages N noisy copies.
+Salience maps to words like attention (pieces summed, output pieces
+combined by --target-pieces) but is never renormalised. Every format
+carries it: json/jsonl a "salience" field (or "map": "salience" with
+--explain salience), csv attention and salience columns, html both maps
+side by side, svg/png salience heatmaps (for both: OUT with .salience
+before the extension, or DIR/salience), pharaoh the argmax of the chosen
+map (attention for both).`,
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
 			&cli.StringFlag{Name: "ref", Aliases: []string{"r"}, Usage: "given translations of the input, line by line: score and align them instead of decoding"},
@@ -89,7 +103,7 @@ Examples:
 			&cli.StringFlag{Name: "target-pieces", Value: align.TargetMean.String(), Usage: "how an output word's pieces combine: mean, sum or first"},
 			&cli.StringSliceFlag{Name: "font", Usage: "extra heatmap font `FILE` (TTF, OTF or TTC) for scripts Liberation lacks; repeatable"},
 			&cli.StringFlag{Name: "title", Usage: "HTML report title"},
-		},
+		}, explainFlags()...),
 		Action: func(c *cli.Context) error { return alignAction(c, load) },
 	}
 }
@@ -164,6 +178,10 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 	if err != nil {
 		return err
 	}
+	explain, err := configureExplain(c, aligner)
+	if err != nil {
+		return err
+	}
 	ms, err := aligner.Align(c.Context, srcs, refs)
 	if err != nil {
 		return fmt.Errorf("align: %w", err)
@@ -179,7 +197,7 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 		}
 	}
 	if req.format.Image() {
-		err := align.WriteHeatmapFiles(req.output, req.format, ms, opt.Heatmap)
+		err := writeExplainedHeatmaps(req.output, req.format, ms, explain, opt.Heatmap)
 		if errors.Is(err, align.ErrPattern) {
 			return cli.Exit("nmt align: "+err.Error(), 2)
 		}

@@ -21,6 +21,11 @@ type Aligner struct {
 	Search search.Options
 	// BatchSize is the number of sentences encoded together; 0 means 32.
 	BatchSize int
+	// Explain chooses the maps returned (attention when empty); salience
+	// is measured on SalienceLayer with the options Salience.
+	Explain       Explain
+	SalienceLayer SalienceLayer
+	Salience      SalienceOptions
 }
 
 // Align returns one subword-level matrix per source line. With refs nil
@@ -125,6 +130,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 				ms[i].TargetWords[k] = align.Special
 			}
 		}
+	}
+	if err := a.addSalience(ctx, ms, ids, outIDs, first); err != nil {
+		return nil, err
 	}
 	return ms, nil
 }
