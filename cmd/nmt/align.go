@@ -182,6 +182,9 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 	if err != nil {
 		return err
 	}
+	if c.Bool("faithfulness") {
+		return runFaithfulness(c, aligner, srcs, refs, req)
+	}
 	ms, err := aligner.Align(c.Context, srcs, refs)
 	if err != nil {
 		return fmt.Errorf("align: %w", err)

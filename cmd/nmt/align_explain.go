@@ -17,11 +17,13 @@ func explainFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "salience-abs", Usage: "absolute salience (default: signed, positive raised the output word's log-probability)"},
 		&cli.IntFlag{Name: "smoothgrad", Usage: "SmoothGrad: average the gradient over `N` noisy copies (0: plain gradient)"},
 		&cli.Float64Flag{Name: "smoothgrad-noise", Value: 0.1, Usage: "SmoothGrad noise: standard deviation as a fraction of the sentence's embedding range"},
-		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the SmoothGrad noise"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the SmoothGrad noise and of --faithfulness's random words"},
+		faithfulnessFlag,
 	}
 }
 
-// configureExplain sets the --explain options on aligner.
+// configureExplain sets the --explain and salience options on aligner
+// (the salience options serve --faithfulness too).
 func configureExplain(c *cli.Context, aligner align.Aligner) (translate.Explain, error) {
 	ex, err := translate.ParseExplain(c.String("explain"))
 	if err != nil {
@@ -34,12 +36,12 @@ func configureExplain(c *cli.Context, aligner align.Aligner) (translate.Explain,
 	if c.Int("smoothgrad") < 0 || c.Float64("smoothgrad-noise") < 0 {
 		return "", cli.Exit("nmt align: --smoothgrad and --smoothgrad-noise must not be negative", 2)
 	}
-	if ex == translate.ExplainAttention {
-		return ex, nil
-	}
 	ta, ok := aligner.(*translate.Aligner)
 	if !ok {
-		return "", fmt.Errorf("nmt align: --explain %s needs a model that computes gradients", ex)
+		if ex != translate.ExplainAttention {
+			return "", fmt.Errorf("nmt align: --explain %s needs a model that computes gradients", ex)
+		}
+		return ex, nil
 	}
 	ta.Explain, ta.SalienceLayer = ex, layer
 	ta.Salience = translate.SalienceOptions{Abs: c.Bool("salience-abs"), Samples: c.Int("smoothgrad"),
