@@ -28,7 +28,7 @@ type SalienceOptions struct {
 	// log-probability.
 	Abs bool
 	// MaxRows is the number of (sentence, output position) rows in one
-	// backward pass; 0 means 64.
+	// backward pass; 0 means 32.
 	MaxRows int
 }
 
@@ -95,7 +95,7 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 	slices.SortStableFunc(rows, func(a, b salienceRow) int { return cmp.Compare(b.pos, a.pos) })
 	chunk := opt.MaxRows
 	if chunk <= 0 {
-		chunk = 64
+		chunk = 32
 	}
 	samples := max(opt.Samples, 1)
 	noisy := opt.Samples > 0 && opt.Noise > 0

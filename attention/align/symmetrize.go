@@ -1,6 +1,9 @@
 package align
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Symmetrization is one of Koehn's heuristics for combining the word
 // alignments of the two translation directions.
@@ -167,4 +170,30 @@ func Reverse(links []Link) []Link {
 		out[i] = Link{Source: l.Target, Target: l.Source}
 	}
 	return sortLinks(out)
+}
+
+// SymmetrizeMatrices combines the word-level matrices of the two
+// directions line by line: forward[i] aligns source line i to target line
+// i, reverse[i] the target line back to the source line. Each side's hard
+// links are Links(m, threshold) (argmax per output word for 0); the
+// reverse ones are turned around before heuristic h combines them. A pair
+// whose lines do not match is an error naming the 1-based line.
+func SymmetrizeMatrices(h Symmetrization, forward, reverse []Matrix, threshold float32) ([][]Link, error) {
+	if len(forward) != len(reverse) {
+		return nil, fmt.Errorf("symmetrize: %d forward but %d reverse sentences", len(forward), len(reverse))
+	}
+	out := make([][]Link, len(forward))
+	for i, f := range forward {
+		r := reverse[i]
+		if f.Source != r.Target || f.Target != r.Source {
+			return nil, fmt.Errorf("symmetrize: line %d: the reverse direction aligned %q to %q, not %q to %q", i+1, r.Source, r.Target, f.Target, f.Source)
+		}
+		nSrc, nTgt := len(strings.Fields(f.Source)), len(strings.Fields(f.Target))
+		links, err := Symmetrize(h, Links(f, threshold), Reverse(Links(r, threshold)), nSrc, nTgt)
+		if err != nil {
+			return nil, fmt.Errorf("symmetrize: line %d: %w", i+1, err)
+		}
+		out[i] = links
+	}
+	return out, nil
 }

@@ -104,3 +104,26 @@ func TestSymmetrizeRecoversTruth(t *testing.T) {
 		t.Errorf("Reverse = %q", FormatPharaoh(got))
 	}
 }
+
+func TestSymmetrizeMatrices(t *testing.T) {
+	fw := Matrix{Source: "a b", Target: "x y", SourceTokens: []string{"a", "b"}, TargetTokens: []string{"x", "y"},
+		SourceWords: []int{0, 1}, TargetWords: []int{0, 1}, Weights: [][]float32{{0.9, 0.1}, {0.2, 0.8}}}
+	// The reverse model aligns x y back to a b.
+	rv := Matrix{Source: "x y", Target: "a b", SourceTokens: []string{"x", "y"}, TargetTokens: []string{"a", "b"},
+		SourceWords: []int{0, 1}, TargetWords: []int{0, 1}, Weights: [][]float32{{0.7, 0.3}, {0.4, 0.6}}}
+	empty := Matrix{Source: "", Target: "a b", TargetTokens: []string{"a", "b"}, TargetWords: []int{0, 1}, Weights: [][]float32{{}, {}}}
+	emptyRev := Matrix{Source: "a b", Target: "", SourceTokens: []string{"a", "b"}, SourceWords: []int{0, 1}}
+	got, err := SymmetrizeMatrices(Intersect, []Matrix{fw, empty}, []Matrix{rv, emptyRev}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if FormatPharaoh(got[0]) != "0-0 1-1" || len(got[1]) != 0 {
+		t.Errorf("got %q and %q", FormatPharaoh(got[0]), FormatPharaoh(got[1]))
+	}
+	if _, err := SymmetrizeMatrices(Intersect, []Matrix{fw}, []Matrix{fw}, 0); err == nil {
+		t.Error("no error for a reverse matrix of other lines")
+	}
+	if _, err := SymmetrizeMatrices(Intersect, []Matrix{fw}, nil, 0); err == nil {
+		t.Error("no error for a missing reverse matrix")
+	}
+}

@@ -90,7 +90,23 @@ carries it: json/jsonl a "salience" field (or "map": "salience" with
 --explain salience), csv attention and salience columns, html both maps
 side by side, svg/png salience heatmaps (for both: OUT with .salience
 before the extension, or DIR/salience), pharaoh the argmax of the chosen
-map (attention for both).`,
+map (attention for both).
+
+--faithfulness runs a deletion test instead of exporting (needs --ref):
+for each output word, its top source word by attention, by salience, and
+a random one (--seed) are replaced by <unk> and the translation forced
+again; it prints the mean log-probability drop of each and how often the
+two maps agree on the top word.
+
+--symmetrize HEURISTIC aligns --ref both ways, with -m and with
+--reverse-model (which must translate the other way: checked by the
+languages the model files name, or their tokenizers), and combines the
+two sets of hard links (argmax per word, or --threshold; salience links
+with --explain salience) with intersect, union, grow-diag,
+grow-diag-final or grow-diag-final-and, as Moses and fast_align's atools
+do. An empty line on either side gives an empty line.
+   nmt align -m de-en --reverse-model en-de -i test.de --ref test.en \
+      --symmetrize grow-diag-final-and -f pharaoh > sym.align`,
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
@@ -103,7 +119,7 @@ map (attention for both).`,
 			&cli.StringFlag{Name: "target-pieces", Value: align.TargetMean.String(), Usage: "how an output word's pieces combine: mean, sum or first"},
 			&cli.StringSliceFlag{Name: "font", Usage: "extra heatmap font `FILE` (TTF, OTF or TTC) for scripts Liberation lacks; repeatable"},
 			&cli.StringFlag{Name: "title", Usage: "HTML report title"},
-		}, explainFlags()...),
+		}, append(explainFlags(), symmetrizeFlags()...)...),
 		Action: func(c *cli.Context) error { return alignAction(c, load) },
 	}
 }
@@ -184,6 +200,9 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 	}
 	if c.Bool("faithfulness") {
 		return runFaithfulness(c, aligner, srcs, refs, req)
+	}
+	if c.String("symmetrize") != "" {
+		return runSymmetrize(c, load, aligner, srcs, refs, req)
 	}
 	ms, err := aligner.Align(c.Context, srcs, refs)
 	if err != nil {

@@ -52,3 +52,40 @@ func TestAlignExplainBuiltIn(t *testing.T) {
 		}
 	}
 }
+
+// TestAlignSymmetrizeBuiltIn symmetrizes the built-in de-en and en-de
+// models' links: one line per input line, an empty line for an empty
+// pair, and clear errors for a model of the same direction and for a
+// missing reverse model.
+func TestAlignSymmetrizeBuiltIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the built-in models")
+	}
+	dir := t.TempDir()
+	src := writeLines(t, dir, "src.de", "Ein Hund läuft.", "", "Zwei Kinder spielen.")
+	ref := writeLines(t, dir, "ref.en", "A dog runs.", "", "Two children play.")
+	args := []string{"align", "-m", "de-en", "-i", src, "--ref", ref, "-f", "pharaoh"}
+	inter, _, err := runNMT(t, append(args, "--reverse-model", "en-de", "--symmetrize", "intersect")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	union, _, err := runNMT(t, append(args, "--reverse-model", "en-de", "--symmetrize", "union", "--explain", "salience")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{inter, union} {
+		lines := strings.Split(out, "\n")
+		if len(lines) != 4 || lines[1] != "" || !strings.HasPrefix(lines[0], "0-0") {
+			t.Errorf("output %q: want 3 lines, the second empty", out)
+		}
+	}
+	if _, _, err := runNMT(t, append(args, "--reverse-model", "de-en", "--symmetrize", "union")...); err == nil || !strings.Contains(err.Error(), "de->en") {
+		t.Errorf("same-direction reverse model: %v", err)
+	}
+	if _, _, err := runNMT(t, append(args, "--symmetrize", "union")...); err == nil {
+		t.Error("no error without --reverse-model")
+	}
+	if _, _, err := runNMT(t, append(args, "--reverse-model", "en-de", "--symmetrize", "grow")...); err == nil {
+		t.Error("no error for an unknown heuristic")
+	}
+}
