@@ -1,13 +1,8 @@
 package align
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // TestExplainedHTMLInChromium checks that a report with both maps shows
@@ -15,19 +10,8 @@ import (
 // and that hovering a salience cell highlights the same words and the
 // same lane in the attention map.
 func TestExplainedHTMLInChromium(t *testing.T) {
-	ctx := browser(t)
 	ms := explainedSet(t)
-	var page bytes.Buffer
-	if err := WriteHTML(&page, ms, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS("table.grid"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx := openReport(t, ms)
 	m := ms[0]
 	cells := len(m.SourceTokens) * len(m.TargetTokens)
 	if n := eval[int](ctx, t, `document.querySelectorAll('#s0 .map[data-map="attention"] td[data-w]').length`); n != cells {
