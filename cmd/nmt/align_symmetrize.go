@@ -35,7 +35,7 @@ func runSymmetrize(c *cli.Context, load alignerLoader, fwd align.Aligner, srcs, 
 	if refs == nil || c.String("reverse-model") == "" || req.format != align.Pharaoh {
 		return cli.Exit("nmt align: --symmetrize needs --ref, --reverse-model and -f pharaoh", 2)
 	}
-	rev, err := load(c.Context, c.String("reverse-model"))
+	rev, err := load(c.Context, []string{c.String("reverse-model")})
 	if err != nil {
 		return err
 	}

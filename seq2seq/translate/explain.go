@@ -58,6 +58,9 @@ func (a *Aligner) addSalience(ctx context.Context, ms []align.Matrix, ids, out [
 	if a.Explain == "" || a.Explain == ExplainAttention {
 		return nil
 	}
+	if err := a.singleModel(); err != nil {
+		return err
+	}
 	sal, err := a.Model.File.Model.Salience(ctx, ids, out, a.Salience)
 	if err != nil {
 		return fmt.Errorf("salience of lines %d-%d: %w", first+1, first+len(ids), err)
@@ -72,6 +75,15 @@ func (a *Aligner) addSalience(ctx context.Context, ms []align.Matrix, ids, out [
 		} else {
 			ms[i].Salience = grid
 		}
+	}
+	return nil
+}
+
+// singleModel reports an ensemble, whose members' gradients would need
+// combining: salience and the deletion test explain one network.
+func (a *Aligner) singleModel() error {
+	if n := len(a.Model.Members); n > 1 {
+		return fmt.Errorf("salience explains one model, not an ensemble of %d: give one -m", n)
 	}
 	return nil
 }

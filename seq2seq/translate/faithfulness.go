@@ -45,6 +45,9 @@ func (a *Aligner) Faithfulness(ctx context.Context, srcs, refs []string, opt Fai
 	if len(refs) != len(srcs) {
 		return res, fmt.Errorf("faithfulness: %d source lines but %d translations", len(srcs), len(refs))
 	}
+	if err := a.singleModel(); err != nil {
+		return res, fmt.Errorf("faithfulness: %w", err)
+	}
 	both := *a
 	both.Explain = ExplainBoth
 	ms, err := both.Align(ctx, srcs, refs)
