@@ -46,6 +46,7 @@ func TestAlignExplainBuiltIn(t *testing.T) {
 		{"align", "-i", src, "--ref", ref, "--explain", "salience", "--salience-layer", "keys"},
 		{"align", "-i", src, "--faithfulness"},
 		{"align", "-i", src, "--ref", ref, "--smoothgrad", "-1"},
+		{"align", "-m", "de-en", "-m", "de-en", "-i", src, "--ref", ref, "--explain", "salience"},
 	} {
 		if _, _, err := runNMT(t, bad...); err == nil {
 			t.Errorf("%v: no error", bad)
