@@ -157,9 +157,20 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 // embedding, encoder LSTMs, bridge, attention key projection) given the
 // gradients with respect to its outputs. g.dMem is used as scratch.
 func (ru *run) encoderBackward(g *encoderGrads) {
+	dFin := ru.encoderOutputsBackward(g)
+	dX := ru.encoderLSTMBackward(g.dMem, dFin)
+	embedBackward(ru.m.srcEmb.Grad, ru.m.cfg.Embed, ru.bt.src, dX)
+}
+
+// encoderOutputsBackward adds the gradients of the bridge and the
+// attention key projection, completes g.dMem with the keys' share (after
+// it, g.dMem is the whole gradient with respect to ru.mem except the
+// bridge's), and returns the gradient with respect to the final states
+// ru.fin [B, 2H].
+func (ru *run) encoderOutputsBackward(g *encoderGrads) []float32 {
 	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
 	S, B := bt.S, bt.B
-	E, H, D := cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden
+	H, D := cfg.EncoderHidden, cfg.DecoderHidden
 
 	// Bridge: s0 = tanh(bridge fin + b).
 	dPreS0 := ar.takeDirty(B * D)
@@ -170,10 +181,18 @@ func (ru *run) encoderBackward(g *encoderGrads) {
 	addColumnSums(dPreS0, B, D, m.bridgeB.Grad)
 	dFin := ar.takeDirty(B * 2 * H)
 	linalg.Gemm(false, false, B, 2*H, D, 1, dPreS0, D, m.bridge.Value, 2*H, 0, dFin, 2*H)
-
-	// Keys and encoder, top layer first.
 	m.att.ProjectBackward(ru.mem, S*B, g.dKeys, g.dMem)
-	dOut := g.dMem
+	return dFin
+}
+
+// encoderLSTMBackward adds the encoder LSTMs' gradients given dMem [S*B,
+// 2H] and dFin [B, 2H], the gradients with respect to the top layer's
+// outputs and final states, and returns the gradient with respect to the
+// source embeddings before dropout [S*B, E]. dMem is used as scratch.
+func (ru *run) encoderLSTMBackward(dMem, dFin []float32) []float32 {
+	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
+	S, B, H := bt.S, bt.B, cfg.EncoderHidden
+	dOut := dMem
 	for l := len(m.enc) - 1; l >= 0; l-- {
 		f, b := ru.layers[l][0], ru.layers[l][1]
 		dF, dB := ar.takeDirty(S*B*H), ar.takeDirty(S*B*H)
@@ -196,5 +215,5 @@ func (ru *run) encoderBackward(g *encoderGrads) {
 		dOut = dIn
 	}
 	applyMask(ru.srcDrop, dOut)
-	embedBackward(m.srcEmb.Grad, E, bt.src, dOut)
+	return dOut
 }

@@ -13,6 +13,9 @@ type batch struct {
 	src     []int32 // [S*B] source ids, padded
 	tgtIn   []int32 // [T*B] <s> y1 .. yn, padded
 	tgtOut  []int32 // [T*B] y1 .. yn </s>, padded
+	// srcNoise [S*B, E], when set, is added to the source embeddings
+	// (SmoothGrad's noisy copies, finite-difference checks).
+	srcNoise []float32
 }
 
 // newBatch checks the id sequences against the vocabularies and lays them

@@ -99,6 +99,9 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts) *
 	ru := &run{m: m, bt: bt, ar: ar}
 	ru.srcX = ar.takeDirty(S * B * E)
 	embed(m.srcEmb.Value, E, bt.src, ru.srcX)
+	for i, v := range bt.srcNoise {
+		ru.srcX[i] += v
+	}
 	ru.srcDrop = dropout(ar, r, cfg.Dropout, ru.srcX)
 
 	x := ru.srcX

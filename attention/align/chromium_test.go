@@ -27,20 +27,8 @@ func browser(t *testing.T) context.Context {
 }
 
 func TestHTMLInChromium(t *testing.T) {
-	ctx := browser(t)
 	ms := goldenSet(t)
-	var page bytes.Buffer
-	if err := WriteHTML(&page, ms, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS("table.grid"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx := openReport(t, ms)
 	cells := eval[int](ctx, t, `document.querySelectorAll("td[data-w]").length`)
 	darkest := eval[string](ctx, t, `getComputedStyle(document.querySelector('#s0 td[data-r="4"][data-c="3"]')).backgroundColor`)
 	scriptText := textOf(ctx, t, `#s1 th[data-c="1"]`)
@@ -98,6 +86,25 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 		writeDoc(t, "align-report.png", shot)
 	}
+}
+
+// openReport writes the HTML report of ms and opens it in headless
+// Chromium.
+func openReport(t *testing.T, ms []Matrix) context.Context {
+	t.Helper()
+	ctx := browser(t)
+	var page bytes.Buffer
+	if err := WriteHTML(&page, ms, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(chromedp.CSS("table.grid"))); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
 }
 
 // eval evaluates a JavaScript expression in the page.

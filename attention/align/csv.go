@@ -10,7 +10,9 @@ var csvHeader = []string{"sentence", "target_pos", "target_word", "target", "sou
 
 // WriteCSV writes the matrices as one long table with the header row
 // sentence,target_pos,target_word,target,source_pos,source_word,source,weight
-// and one row per cell: the 0-based sentence, the cell's row
+// and one row per cell (when any matrix carries salience, the weight
+// column is named attention and a salience column follows, each empty
+// where a matrix lacks that map): the 0-based sentence, the cell's row
 // (target_pos) and column (source_pos) in the matrix, the word index of
 // each (-1 for special tokens), the token labels and the weight. Quoting
 // follows RFC 4180. When a matrix has windows (local attention) the
@@ -26,22 +28,23 @@ func WriteCSV(w io.Writer, ms []Matrix) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	header := csvColumns(ms)
 	windows, dists := glimpseColumns(ms)
-	if err := cw.Write(append(csvHeader, glimpseHeader(windows, dists)...)); err != nil {
+	if err := cw.Write(append(header, glimpseHeader(windows, dists)...)); err != nil {
 		return err
 	}
-	rec := make([]string, len(csvHeader))
+	rec := make([]string, len(header))
 	for i, m := range ms {
 		rec[0] = strconv.Itoa(i)
 		for t, row := range m.Weights {
 			rec[1] = strconv.Itoa(t)
 			rec[2] = strconv.Itoa(m.TargetWords[t])
 			rec[3] = m.TargetTokens[t]
-			for s, v := range row {
+			for s := range row {
 				rec[4] = strconv.Itoa(s)
 				rec[5] = strconv.Itoa(m.SourceWords[s])
 				rec[6] = m.SourceTokens[s]
-				rec[7] = strconv.FormatFloat(float64(v), 'g', -1, 32)
+				csvValues(rec, m, t, s)
 				if err := cw.Write(appendGlimpse(rec, m, t, s, windows, dists)); err != nil {
 					return err
 				}

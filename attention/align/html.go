@@ -21,6 +21,10 @@ type htmlSentence struct {
 	Index, Number  int
 	Source, Target []htmlWord
 	Rows           []htmlRow
+	// Map names what Rows shows; SalienceRows, when set, is a second map
+	// shown beside it.
+	Map          string
+	SalienceRows []htmlRow
 }
 
 type htmlWord struct {
@@ -63,7 +67,7 @@ func WriteHTML(w io.Writer, ms []Matrix, opt Options) error {
 	for i, m := range ms {
 		rep.Sentences = append(rep.Sentences, htmlSentenceOf(i, m, opt.Threshold))
 	}
-	tmpl, err := template.New("report").Parse(reportSource)
+	tmpl, err := template.New("report").Funcs(template.FuncMap{"gridOf": gridOf}).Parse(reportSource)
 	if err != nil {
 		return fmt.Errorf("html report template: %w", err)
 	}
@@ -81,19 +85,38 @@ func htmlSentenceOf(i int, m Matrix, threshold float32) htmlSentence {
 	for r, tok := range m.TargetTokens {
 		s.Target = append(s.Target, htmlWord{Pos: r, Text: tok, Special: m.TargetWords[r] < 0})
 	}
-	for r, row := range m.Weights {
-		hr := htmlRow{Label: s.Target[r]}
-		for c, v := range row {
-			link := m.TargetWords[r] >= 0 && m.SourceWords[c] >= 0 && isPick(m, r, c, threshold)
-			hr.Cells = append(hr.Cells, htmlCell{
-				R: r, C: c, Link: link,
-				W:     strconv.FormatFloat(float64(v), 'f', 3, 32),
-				Style: cellStyle(v),
-			})
-		}
-		s.Rows = append(s.Rows, hr)
+	s.Map = MapAttention
+	if m.Map == MapSalience {
+		s.Map = MapSalience
+	}
+	s.Rows = htmlRows(s.Target, m, m.Weights, threshold, s.Map == MapSalience)
+	if m.Salience != nil {
+		s.SalienceRows = htmlRows(s.Target, m, m.Salience, 0, true)
 	}
 	return s
+}
+
+// htmlRows are the table rows of grid g (Weights or Salience of m), with
+// the cells Links would pick from g outlined; salience cells are shaded
+// by their share of the row's largest magnitude.
+func htmlRows(labels []htmlWord, m Matrix, g [][]float32, threshold float32, salience bool) []htmlRow {
+	pick := Matrix{SourceWords: m.SourceWords, Weights: g}
+	var rows []htmlRow
+	for r, row := range g {
+		hr := htmlRow{Label: labels[r]}
+		peak := rowPeak(row)
+		for c, v := range row {
+			link := m.TargetWords[r] >= 0 && m.SourceWords[c] >= 0 && isPick(pick, r, c, threshold)
+			cell := htmlCell{R: r, C: c, Link: link, W: strconv.FormatFloat(float64(v), 'f', 3, 32), Style: cellStyle(v)}
+			if salience {
+				cell.W = strconv.FormatFloat(float64(v), 'g', 3, 32)
+				cell.Style = salienceStyle(v, peak)
+			}
+			hr.Cells = append(hr.Cells, cell)
+		}
+		rows = append(rows, hr)
+	}
+	return rows
 }
 
 // isPick reports whether cell (r, c) itself is chosen: at least the
@@ -116,3 +139,11 @@ func cellStyle(v float32) template.CSS {
 	c := heatColor(float64(v))
 	return template.CSS(fmt.Sprintf("background:rgb(%d,%d,%d)", c.R, c.G, c.B))
 }
+
+// htmlGrid is one heatmap table of a sentence.
+type htmlGrid struct {
+	Source []htmlWord
+	Rows   []htmlRow
+}
+
+func gridOf(src []htmlWord, rows []htmlRow) htmlGrid { return htmlGrid{src, rows} }

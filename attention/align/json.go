@@ -19,8 +19,10 @@ type jsonMatrix struct {
 	TargetWords  []int       `json:"target_words"`
 	Weights      [][]float32 `json:"weights"`
 	// Windows (local attention) and Dists (hard attention, sampled).
-	Windows []Window    `json:"windows,omitempty"`
-	Dists   [][]float32 `json:"distributions,omitempty"`
+	Windows  []Window    `json:"windows,omitempty"`
+	Dists    [][]float32 `json:"distributions,omitempty"`
+	Map      string      `json:"map,omitempty"`
+	Salience [][]float32 `json:"salience,omitempty"`
 }
 
 func toJSON(i int, m Matrix) jsonMatrix {
@@ -28,7 +30,7 @@ func toJSON(i int, m Matrix) jsonMatrix {
 		Sentence: i, Source: m.Source, Target: m.Target,
 		SourceTokens: nonNil(m.SourceTokens), TargetTokens: nonNil(m.TargetTokens),
 		SourceWords: nonNil(m.SourceWords), TargetWords: nonNil(m.TargetWords),
-		Weights: nonNil(m.Weights), Windows: m.Windows, Dists: m.Dists,
+		Weights: nonNil(m.Weights), Windows: m.Windows, Dists: m.Dists, Map: m.Map, Salience: m.Salience,
 	}
 }
 
@@ -53,8 +55,10 @@ func marshal(i int, m Matrix) ([]byte, error) {
 // WriteJSONL writes one JSON object per line for each matrix, with the
 // keys sentence (0-based position in ms), source, target, source_tokens,
 // target_tokens, source_words, target_words and weights (rows = target
-// tokens), and for local attention windows (one {"centre", "width"} per
-// row, in source columns) or for sampled hard attention distributions.
+// tokens), for local attention windows (one {"centre", "width"} per row,
+// in source columns) or for sampled hard attention distributions, and,
+// when set, map (what weights holds: "salience" when it is not attention)
+// and salience (a second matrix of the same shape).
 func WriteJSONL(w io.Writer, ms []Matrix) error {
 	if err := validateAll(ms); err != nil {
 		return err
@@ -176,7 +180,7 @@ func decodeMatrix(b []byte) (Matrix, error) {
 		Source: j.Source, Target: j.Target,
 		SourceTokens: j.SourceTokens, TargetTokens: j.TargetTokens,
 		SourceWords: j.SourceWords, TargetWords: j.TargetWords,
-		Weights: j.Weights,
+		Weights: j.Weights, Windows: j.Windows, Dists: j.Dists, Map: j.Map, Salience: j.Salience,
 	}
 	return m, m.Validate()
 }

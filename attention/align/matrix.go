@@ -33,7 +33,21 @@ type Matrix struct {
 	// distributions the one-hot rows of Weights were drawn from; nil
 	// otherwise.
 	Dists [][]float32
+	// Salience, when set, is a second T×S explanation of the same pair:
+	// activation x gradient (see package seq2seq's Salience), signed
+	// unless its absolute value was asked for. Its rows are not
+	// distributions and are never renormalised.
+	Salience [][]float32
+	// Map names what Weights holds: "" or MapAttention for attention,
+	// MapSalience when salience alone was asked for.
+	Map string
 }
+
+// Names of the explanation maps.
+const (
+	MapAttention = "attention"
+	MapSalience  = "salience"
+)
 
 // Aligner produces attention matrices at subword level for source lines. A
 // nil refs decodes a translation of each line and returns the attention
@@ -55,12 +69,12 @@ func (m *Matrix) Validate() error {
 	if len(m.TargetWords) != len(m.TargetTokens) {
 		return fmt.Errorf("%w: %d target tokens, %d target word indices", ErrShape, len(m.TargetTokens), len(m.TargetWords))
 	}
-	if len(m.Weights) != len(m.TargetTokens) {
-		return fmt.Errorf("%w: %d rows for %d target tokens", ErrShape, len(m.Weights), len(m.TargetTokens))
+	if err := checkGrid("weights", m.Weights, len(m.TargetTokens), len(m.SourceTokens)); err != nil {
+		return err
 	}
-	for t, row := range m.Weights {
-		if len(row) != len(m.SourceTokens) {
-			return fmt.Errorf("%w: row %d has %d weights for %d source tokens", ErrShape, t, len(row), len(m.SourceTokens))
+	if m.Salience != nil {
+		if err := checkGrid("salience", m.Salience, len(m.TargetTokens), len(m.SourceTokens)); err != nil {
+			return err
 		}
 	}
 	if err := checkWords("source", m.SourceWords, len(strings.Fields(m.Source))); err != nil {
@@ -70,6 +84,18 @@ func (m *Matrix) Validate() error {
 		return err
 	}
 	return checkWords("target", m.TargetWords, len(strings.Fields(m.Target)))
+}
+
+func checkGrid(name string, g [][]float32, rows, cols int) error {
+	if len(g) != rows {
+		return fmt.Errorf("%w: %d %s rows for %d target tokens", ErrShape, len(g), name, rows)
+	}
+	for t, row := range g {
+		if len(row) != cols {
+			return fmt.Errorf("%w: %s row %d has %d values for %d source tokens", ErrShape, name, t, len(row), cols)
+		}
+	}
+	return nil
 }
 
 func checkWords(side string, idx []int, n int) error {
@@ -138,14 +164,36 @@ func (m *Matrix) Words(opt WordOptions) (Matrix, error) {
 	colOf, srcTok, srcIdx := wordSlots(srcWords, m.SourceTokens, m.SourceWords, opt.KeepSpecial)
 	rowOf, tgtTok, tgtIdx := wordSlots(tgtWords, m.TargetTokens, m.TargetWords, opt.KeepSpecial)
 
-	w := newWeights(len(tgtTok), len(srcTok))
-	pieces := make([]int, len(tgtTok))
-	for t, row := range m.Weights {
+	w := combinePieces(m.Weights, rowOf, colOf, len(tgtTok), len(srcTok), opt.Target)
+	if !opt.KeepSpecial {
+		for _, row := range w {
+			normalize(row)
+		}
+	}
+	var sal [][]float32
+	if m.Salience != nil {
+		sal = combinePieces(m.Salience, rowOf, colOf, len(tgtTok), len(srcTok), opt.Target)
+	}
+	out := Matrix{
+		Source: m.Source, Target: m.Target,
+		SourceTokens: srcTok, TargetTokens: tgtTok,
+		SourceWords: srcIdx, TargetWords: tgtIdx,
+		Weights: w, Salience: sal, Map: m.Map,
+	}
+	return out, m.wordGlimpses(&out, opt)
+}
+
+// combinePieces maps the token-level grid g to words: column slots colOf
+// summed, row slots rowOf combined by rule; slot -1 is dropped.
+func combinePieces(g [][]float32, rowOf, colOf []int, rows, cols int, rule TargetPieces) [][]float32 {
+	w := newWeights(rows, cols)
+	pieces := make([]int, rows)
+	for t, row := range g {
 		r := rowOf[t]
 		if r < 0 {
 			continue
 		}
-		if opt.Target == TargetFirst && pieces[r] > 0 {
+		if rule == TargetFirst && pieces[r] > 0 {
 			continue
 		}
 		pieces[r]++
@@ -155,25 +203,14 @@ func (m *Matrix) Words(opt WordOptions) (Matrix, error) {
 			}
 		}
 	}
-	if opt.Target == TargetMean {
+	if rule == TargetMean {
 		for r, n := range pieces {
 			if n > 1 {
 				scale(w[r], 1/float32(n))
 			}
 		}
 	}
-	if !opt.KeepSpecial {
-		for _, row := range w {
-			normalize(row)
-		}
-	}
-	out := Matrix{
-		Source: m.Source, Target: m.Target,
-		SourceTokens: srcTok, TargetTokens: tgtTok,
-		SourceWords: srcIdx, TargetWords: tgtIdx,
-		Weights: w,
-	}
-	return out, m.wordGlimpses(&out, opt)
+	return w
 }
 
 // wordSlots maps each token to its slot in the word-level matrix (-1 when

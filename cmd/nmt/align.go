@@ -77,8 +77,38 @@ Examples:
    nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
    nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
    nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv
+   nmt align -i test.de --ref test.en --explain both -f html -o report.html
+
+--explain salience|both adds salience, activation x gradient: for each
+output word, the gradient of its log-probability (decoder forced on the
+reference or the produced translation) times the source embeddings
+(--salience-layer states: the encoder states), summed over dimensions;
+signed unless --salience-abs; --smoothgrad N averages N noisy copies.
+Salience maps to words like attention (pieces summed, output pieces
+combined by --target-pieces) but is never renormalised. Every format
+carries it: json/jsonl a "salience" field (or "map": "salience" with
+--explain salience), csv attention and salience columns, html both maps
+side by side, svg/png salience heatmaps (for both: OUT with .salience
+before the extension, or DIR/salience), pharaoh the argmax of the chosen
+map (attention for both).
+
+--faithfulness runs a deletion test instead of exporting (needs --ref):
+for each output word, its top source word by attention, by salience, and
+a random one (--seed) are replaced by <unk> and the translation forced
+again; it prints the mean log-probability drop of each and how often the
+two maps agree on the top word.
+
+--symmetrize HEURISTIC aligns --ref both ways, with -m and with
+--reverse-model (which must translate the other way: checked by the
+languages the model files name, or their tokenizers), and combines the
+two sets of hard links (argmax per word, or --threshold; salience links
+with --explain salience) with intersect, union, grow-diag,
+grow-diag-final or grow-diag-final-and, as Moses and fast_align's atools
+do. An empty line on either side gives an empty line.
+   nmt align -m de-en --reverse-model en-de -i test.de --ref test.en \
+      --symmetrize grow-diag-final-and -f pharaoh > sym.align
    nmt align -i big.de --ref big.en -o big.align --shard auto/64   # see docs/scale-out.md`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Value: "-", Usage: "source sentences, one a line (plain or gzip; - for standard input)"},
 			&cli.StringFlag{Name: "ref", Aliases: []string{"r"}, Usage: "given translations of the input, line by line: score and align them instead of decoding"},
@@ -91,7 +121,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "font", Usage: "extra heatmap font `FILE` (TTF, OTF or TTC) for scripts Liberation lacks; repeatable"},
 			&cli.StringFlag{Name: "title", Usage: "HTML report title"},
 			shardFlag("align (pharaoh format)"),
-		},
+		}, append(explainFlags(), symmetrizeFlags()...)...),
 		Action: func(c *cli.Context) error { return alignAction(c, load) },
 	}
 }
@@ -155,12 +185,28 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 			return err
 		}
 	}
-	ms, opt, err := alignMatrices(c, req, load, srcs, refs)
+	if refs != nil && len(refs) != len(srcs) {
+		return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+	}
+	if c.Bool("faithfulness") || c.String("symmetrize") != "" {
+		aligner, err := load(c.Context, c.StringSlice("model"))
+		if err != nil {
+			return err
+		}
+		if _, err := configureExplain(c, aligner); err != nil {
+			return err
+		}
+		if c.Bool("faithfulness") {
+			return runFaithfulness(c, aligner, srcs, refs, req)
+		}
+		return runSymmetrize(c, load, aligner, srcs, refs, req)
+	}
+	ms, opt, explain, err := alignMatrices(c, req, load, srcs, refs)
 	if err != nil {
 		return err
 	}
 	if req.format.Image() {
-		err := align.WriteHeatmapFiles(req.output, req.format, ms, opt.Heatmap)
+		err := writeExplainedHeatmaps(req.output, req.format, ms, explain, opt.Heatmap)
 		if errors.Is(err, align.ErrPattern) {
 			return cli.Exit("nmt align: "+err.Error(), 2)
 		}
@@ -173,38 +219,43 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 }
 
 // alignMatrices aligns srcs (to refs if given) with the model of the
-// command line, and returns the matrices to write and their options.
-func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, refs []string) ([]align.Matrix, align.Options, error) {
+// command line, and returns the matrices to write, their options and the
+// explanation they carry.
+func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, refs []string) ([]align.Matrix, align.Options, translate.Explain, error) {
 	opt := align.Options{Threshold: req.threshold, Title: c.String("title")}
 	if refs != nil && len(refs) != len(srcs) {
-		return nil, opt, fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+		return nil, opt, "", fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
 	}
 	var err error
 	if req.format.Image() {
 		opt.Heatmap.Fonts, err = heatmapFonts(c.StringSlice("font"))
 		if err != nil {
-			return nil, opt, err
+			return nil, opt, "", err
 		}
 	}
 	aligner, err := load(c.Context, c.StringSlice("model"))
 	if err != nil {
-		return nil, opt, err
+		return nil, opt, "", err
+	}
+	explain, err := configureExplain(c, aligner)
+	if err != nil {
+		return nil, opt, "", err
 	}
 	ms, err := aligner.Align(c.Context, srcs, refs)
 	if err != nil {
-		return nil, opt, fmt.Errorf("align: %w", err)
+		return nil, opt, "", fmt.Errorf("align: %w", err)
 	}
 	if len(ms) != len(srcs) {
-		return nil, opt, fmt.Errorf("align: model returned %d matrices for %d lines", len(ms), len(srcs))
+		return nil, opt, "", fmt.Errorf("align: model returned %d matrices for %d lines", len(ms), len(srcs))
 	}
 	if !req.subword {
 		for i := range ms {
 			if ms[i], err = ms[i].Words(req.words); err != nil {
-				return nil, opt, fmt.Errorf("line %d: %w", i+1, err)
+				return nil, opt, "", fmt.Errorf("line %d: %w", i+1, err)
 			}
 		}
 	}
-	return ms, opt, nil
+	return ms, opt, explain, nil
 }
 
 // readAlignLines reads all lines of path, or of the app's standard input

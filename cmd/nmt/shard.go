@@ -126,7 +126,7 @@ func alignShard(c *cli.Context, req alignRequest, load alignerLoader) error {
 			return err
 		}
 	}
-	ms, opt, err := alignMatrices(c, req, load, srcs, refs)
+	ms, opt, _, err := alignMatrices(c, req, load, srcs, refs)
 	if err != nil {
 		return err
 	}

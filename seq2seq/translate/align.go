@@ -22,6 +22,11 @@ type Aligner struct {
 	Search search.Options
 	// BatchSize is the number of sentences encoded together; 0 means 32.
 	BatchSize int
+	// Explain chooses the maps returned (attention when empty); salience
+	// is measured on SalienceLayer with the options Salience.
+	Explain       Explain
+	SalienceLayer SalienceLayer
+	Salience      SalienceOptions
 }
 
 // Align returns one subword-level matrix per source line. With refs nil
@@ -107,6 +112,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 		if forced != nil {
 			a.addGlimpses(&ms[i], forced[i])
 		}
+	}
+	if err := a.addSalience(ctx, ms, ids, outIDs, first); err != nil {
+		return nil, err
 	}
 	return ms, nil
 }

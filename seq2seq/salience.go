@@ -1,0 +1,276 @@
+package seq2seq
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/attnmt/nmt/attention/linalg"
+)
+
+// SalienceOptions control Model.Salience.
+type SalienceOptions struct {
+	// Samples is the number of noisy copies SmoothGrad averages over; 0 or
+	// 1 computes the plain gradient x input of the unperturbed input.
+	Samples int
+	// Noise is SmoothGrad's noise level: the standard deviation of the
+	// Gaussian noise added to each source embedding, as a fraction of the
+	// range (max - min) of that sentence's embedding values.
+	Noise float64
+	// Seed seeds the noise.
+	Seed uint64
+	// Abs takes the absolute value of each word's salience (after summing
+	// over the dimensions and averaging the noisy copies); otherwise the
+	// sign is kept: positive means the input raised the output's
+	// log-probability.
+	Abs bool
+	// MaxRows is the number of (sentence, output position) rows in one
+	// backward pass; 0 means 32.
+	MaxRows int
+}
+
+// Salience is the activation x gradient explanation of a forced
+// translation. Its matrices have the shape of Forced.Attn: one row per
+// target token and the closing </s>, one column per source token and the
+// source's </s>.
+type Salience struct {
+	// Embed[t][s] is sum_e x[s,e] * d log p(y_t) / d x[s,e] over the source
+	// embedding x[s] of token s.
+	Embed [][]float32
+	// States[t][s] is the same product over the encoder's top-layer output
+	// h[s] (both directions) that attention reads, with the gradient that
+	// reaches h[s] through attention, its keys and, for the first and last
+	// tokens, the decoder's initial state.
+	States [][]float32
+	// TokenLogProbs holds log p(y_t) of the unperturbed input.
+	TokenLogProbs []float32
+}
+
+// salienceRow is one (sentence, output position) pair: its own row of a
+// batch whose loss is that one token's log-probability.
+type salienceRow struct {
+	sent, pos int
+}
+
+// Salience explains the translations tgt of src (token ids without special
+// tokens, as for Decoder.Force) by gradient x input: for every target
+// token t, the gradient of log p(y_t | y_<t, src) with the decoder forced
+// on tgt, times the source embeddings and times the encoder states,
+// summed over their dimensions. It drives the model's own forward and
+// backward passes, so it works for every attention mechanism: each row of
+// the batches it runs is one (sentence, target position) pair whose
+// decoder stops at that position, rows grouped by position so that short
+// prefixes run few decoder steps.
+//
+// Salience uses the model's parameter gradients as scratch and clears them
+// when done: like TrainBatch it must not run concurrently with training or
+// another Salience call. Decoders may run alongside it.
+func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOptions) ([]Salience, error) {
+	if len(src) != len(tgt) {
+		return nil, fmt.Errorf("salience: %d sources but %d targets", len(src), len(tgt))
+	}
+	if opt.Samples < 0 || opt.Noise < 0 || math.IsNaN(opt.Noise) {
+		return nil, fmt.Errorf("salience: want samples >= 0 and noise >= 0, have %d and %v", opt.Samples, opt.Noise)
+	}
+	out := make([]Salience, len(src))
+	var rows []salienceRow
+	for i := range src {
+		if err := checkIDs(src[i], m.cfg.SrcVocab); err != nil {
+			return nil, fmt.Errorf("salience: source %d: %w", i, err)
+		}
+		if err := checkIDs(tgt[i], m.cfg.TgtVocab); err != nil {
+			return nil, fmt.Errorf("salience: target %d: %w", i, err)
+		}
+		T, S := len(tgt[i])+1, len(src[i])+1
+		out[i] = Salience{Embed: newMatrix(T, S), States: newMatrix(T, S), TokenLogProbs: make([]float32, T)}
+		for k := range T {
+			rows = append(rows, salienceRow{i, k})
+		}
+	}
+	// Longest prefixes first: a chunk's decoder runs as many steps as its
+	// longest row.
+	slices.SortStableFunc(rows, func(a, b salienceRow) int { return cmp.Compare(b.pos, a.pos) })
+	chunk := opt.MaxRows
+	if chunk <= 0 {
+		chunk = 32
+	}
+	samples := max(opt.Samples, 1)
+	noisy := opt.Samples > 0 && opt.Noise > 0
+	r := rand.New(rand.NewPCG(opt.Seed, 0x5a11e))
+	var ar arena
+	defer ZeroGrads(m.params)
+	for first := 0; first < len(rows); first += chunk {
+		part := rows[first:min(first+chunk, len(rows))]
+		for sample := range samples {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			ar.reset()
+			bt, err := m.salienceBatch(part, src, tgt)
+			if err != nil {
+				return nil, fmt.Errorf("salience: %w", err)
+			}
+			if noisy {
+				bt.srcNoise = m.smoothGradNoise(&ar, bt, r, opt.Noise)
+			}
+			lp := m.salienceBackward(&ar, bt, part, tgt, out, float32(1)/float32(samples))
+			if sample == 0 && !noisy {
+				for j, row := range part {
+					out[row.sent].TokenLogProbs[row.pos] = lp[j]
+				}
+			}
+		}
+	}
+	if opt.Abs {
+		for i := range out {
+			absAll(out[i].Embed)
+			absAll(out[i].States)
+		}
+	}
+	if noisy {
+		// Log-probabilities of the unperturbed input, for the record.
+		forced, err := m.NewDecoder().Force(ctx, src, tgt)
+		if err != nil {
+			return nil, fmt.Errorf("salience: %w", err)
+		}
+		for i := range out {
+			out[i].TokenLogProbs = forced[i].TokenLogProbs
+		}
+	}
+	return out, nil
+}
+
+func newMatrix(rows, cols int) [][]float32 {
+	all := make([]float32, rows*cols)
+	m := make([][]float32, rows)
+	for i := range m {
+		m[i] = all[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return m
+}
+
+// salienceBatch lays out the rows of part: row j is sentence part[j].sent
+// with the target prefix before position part[j].pos.
+func (m *Model) salienceBatch(part []salienceRow, src, tgt [][]int) (*batch, error) {
+	srcs, prefixes := make([][]int, len(part)), make([][]int, len(part))
+	for j, row := range part {
+		srcs[j], prefixes[j] = src[row.sent], tgt[row.sent][:row.pos]
+	}
+	return newBatch(m.cfg, srcs, prefixes)
+}
+
+// smoothGradNoise draws Gaussian noise [S*B, E] for the real source
+// tokens of bt, with a standard deviation of level times the range of
+// each row's sentence embedding values.
+func (m *Model) smoothGradNoise(ar *arena, bt *batch, r *rand.Rand, level float64) []float32 {
+	E, S, B := m.cfg.Embed, bt.S, bt.B
+	noise := ar.take(S * B * E)
+	for b := range B {
+		lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
+		for s := range bt.srcLens[b] {
+			id := int(bt.src[s*B+b])
+			x := m.srcEmb.Value[id*E : (id+1)*E]
+			lo, hi = min(lo, slices.Min(x)), max(hi, slices.Max(x))
+		}
+		sd := level * float64(hi-lo)
+		for s := range bt.srcLens[b] {
+			for e := range E {
+				noise[(s*B+b)*E+e] = float32(r.NormFloat64() * sd)
+			}
+		}
+	}
+	return noise
+}
+
+// salienceBackward runs the forward pass over bt, the backward pass of
+// each row's one token log-probability, and adds weight times the
+// products gradient x input of each row to its sentence's matrices. It
+// returns the rows' log-probabilities.
+func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [][]int, out []Salience, weight float32) []float32 {
+	B, O, V := bt.B, m.cfg.Output, m.cfg.TgtVocab
+	ru := m.encode(ar, bt, nil, nil)
+	ru.decode(nil)
+
+	// The loss of row j is log p(y) at its last position alone.
+	lo := &lossOutput{rows: make([]int, B)}
+	ys := make([]int, B)
+	for j, row := range part {
+		lo.rows[j] = row.pos*B + j
+		ys[j] = EOSID
+		if row.pos < len(tgt[row.sent]) {
+			ys[j] = tgt[row.sent][row.pos]
+		}
+	}
+	lo.x = ar.takeDirty(B * O)
+	for j, row := range lo.rows {
+		copy(lo.x[j*O:(j+1)*O], ru.o[row*O:(row+1)*O])
+	}
+	lo.logits = ar.takeDirty(B * V)
+	for j := range B {
+		copy(lo.logits[j*V:(j+1)*V], m.projB.Value)
+	}
+	linalg.Gemm(false, true, B, V, O, 1, lo.x, O, m.projW.Value, O, 1, lo.logits, V)
+	logp := make([]float32, B)
+	for j := range B {
+		nll, _ := crossEntropyRow(lo.logits[j*V:(j+1)*V], ys[j], 0, 1, true)
+		logp[j] = float32(-nll)
+	}
+	// The logits now hold d(-log p)/d logits; scale -1 turns the pass into
+	// that of log p.
+	dO := ru.lossBackward(lo, -1)
+	g := ru.newEncoderGrads()
+	ru.decoderBackward(dO, g, lo)
+	dFin := ru.encoderOutputsBackward(g)
+	m.addStateSalience(ru, g.dMem, dFin, part, out, weight)
+	dX := ru.encoderLSTMBackward(g.dMem, dFin)
+	E := m.cfg.Embed
+	clean := make([]float32, E)
+	for j, row := range part {
+		dst := out[row.sent].Embed[row.pos]
+		for s := range bt.srcLens[j] {
+			i := (s*B + j) * E
+			x := ru.srcX[i : i+E]
+			if bt.srcNoise != nil { // the gradient at the noisy copy times the clean input
+				x = clean[:E]
+				for e := range x {
+					x[e] = ru.srcX[i+e] - bt.srcNoise[i+e]
+				}
+			}
+			dst[s] += weight * linalg.Dot(x, dX[i:i+E])
+		}
+	}
+	return logp
+}
+
+// addStateSalience adds weight times h[s] . dh[s] for every row and source
+// token, where dh is dMem [S*B, 2H] plus the bridge's share dFin [B, 2H]
+// (the forward half of the last token, the backward half of the first).
+func (m *Model) addStateSalience(ru *run, dMem, dFin []float32, part []salienceRow, out []Salience, weight float32) {
+	B, M, H := ru.bt.B, 2*m.cfg.EncoderHidden, m.cfg.EncoderHidden
+	for j, row := range part {
+		n := ru.bt.srcLens[j]
+		dst := out[row.sent].States[row.pos]
+		for s := range n {
+			i := (s*B + j) * M
+			v := linalg.Dot(ru.mem[i:i+M], dMem[i:i+M])
+			if s == n-1 {
+				v += linalg.Dot(ru.mem[i:i+H], dFin[j*M:j*M+H])
+			}
+			if s == 0 {
+				v += linalg.Dot(ru.mem[i+H:i+M], dFin[j*M+H:(j+1)*M])
+			}
+			dst[s] += weight * v
+		}
+	}
+}
+
+func absAll(m [][]float32) {
+	for _, row := range m {
+		for i, v := range row {
+			row[i] = float32(math.Abs(float64(v)))
+		}
+	}
+}
