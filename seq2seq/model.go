@@ -34,6 +34,17 @@ type Model struct {
 // uniformly from [-0.1, 0.1] (biases zero, LSTM forget-gate biases one)
 // by a generator seeded with seed.
 func New(cfg Config, seed uint64) (*Model, error) {
+	m, err := newModel(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m.initWeights(seed)
+	return m, nil
+}
+
+// newModel returns a model with the architecture cfg and all weights
+// zero, for a loader to fill.
+func newModel(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
@@ -88,7 +99,12 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		m.params = append(m.params, m.projW)
 	}
 	m.params = append(m.params, m.projB)
+	return m, nil
+}
 
+// initWeights draws the weights uniformly from [-0.1, 0.1] (biases zero,
+// LSTM forget-gate biases one) with a generator seeded with seed.
+func (m *Model) initWeights(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	for _, p := range m.params {
 		if len(p.Shape) == 1 {
@@ -103,7 +119,6 @@ func New(cfg Config, seed uint64) (*Model, error) {
 			l.b.Value[i] = 1
 		}
 	}
-	return m, nil
 }
 
 func (m *Model) lstms() []*lstm {
