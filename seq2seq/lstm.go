@@ -1,7 +1,6 @@
 package seq2seq
 
 import (
-	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
 )
 
@@ -24,7 +23,12 @@ func newLSTM(name string, in, hid int) *lstm {
 
 func (l *lstm) params() []*Param { return []*Param{l.wx, l.wh, l.b} }
 
-func newParam(name string, shape ...int) *Param { return attention.NewParam(name, shape...) }
+// newParam returns a zero parameter without its gradient, which
+// Model.ensureGrads allocates once training needs it: a model loaded only
+// to translate never holds one.
+func newParam(name string, shape ...int) *Param {
+	return &Param{Name: name, Shape: shape, Value: make([]float32, numElements(shape))}
+}
 
 // cellForward turns the pre-activation gates [B, 4H] into activations in
 // place (sigmoid for i, f, o; tanh for g) and computes the new cell c and

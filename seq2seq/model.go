@@ -39,7 +39,18 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	m.initWeights(seed)
+	m.ensureGrads()
 	return m, nil
+}
+
+// ensureGrads allocates the gradients that are not there yet (a loaded
+// model has none until it trains).
+func (m *Model) ensureGrads() {
+	for _, p := range m.params {
+		if len(p.Grad) != len(p.Value) {
+			p.Grad = make([]float32, len(p.Value))
+		}
+	}
 }
 
 // newModel returns a model with the architecture cfg and all weights
@@ -133,8 +144,12 @@ func (m *Model) lstms() []*lstm {
 func (m *Model) Config() Config { return m.cfg }
 
 // Params returns the learnable tensors in a fixed order: the order of the
-// model file, the gradients and the optimizer state.
-func (m *Model) Params() []*Param { return m.params }
+// model file, the gradients and the optimizer state. A loaded model gets
+// its gradients (zero) on the first call, or on the first TrainBatch.
+func (m *Model) Params() []*Param {
+	m.ensureGrads()
+	return m.params
+}
 
 // NumParams is the number of learnable scalars.
 func (m *Model) NumParams() int {
