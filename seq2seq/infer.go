@@ -74,13 +74,15 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 func (d *Decoder) VocabSize() int { return d.m.cfg.TgtVocab }
 
 // DecoderState is the state of a set of rows, each a hypothesis for one of
-// the encoded sentences.
+// the encoded sentences. The rows of a sentence share its memory and
+// keys: selecting rows copies only their per-row state.
 type DecoderState struct {
 	S     int
+	B     int       // encoded sentences
 	sent  []int     // encoded sentence of each row
 	lens  []int     // source length of each row, </s> included
-	mem   []float32 // [S*R, 2H] time-major memory of the rows' sentences
-	keys  []float32 // [S*R, K]
+	mem   []float32 // [S*B, 2H] time-major memory of the encoded sentences
+	keys  []float32 // [S*B, K]
 	s, c  []float32 // [R, D]
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
@@ -106,7 +108,7 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	ar.reset()
 	ru := d.m.encode(ar, bt, nil, d.enc)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
-	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
+	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
 		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
 		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena)}
 	d.encArenas.Put(ar)
@@ -123,35 +125,53 @@ func (st *DecoderState) Rows() int { return len(st.sent) }
 func (st *DecoderState) SrcLen() int { return st.S }
 
 // Select keeps the rows named by rows, in that order (repeats allowed).
-// The memory is copied only when the rows' sentences change.
+// The sentences' memory and keys are shared, never copied.
 func (st *DecoderState) Select(rows []int) *DecoderState {
 	R := len(st.sent)
 	n := len(rows)
 	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
-	ns := &DecoderState{S: st.S, sent: make([]int, n), lens: make([]int, n),
+	ns := &DecoderState{S: st.S, B: st.B, sent: make([]int, n), lens: make([]int, n),
+		mem: st.mem, keys: st.keys,
 		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first,
 		work: st.work}
-	same := n == R
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
 		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
 		copy(ns.c[i*D:(i+1)*D], st.c[r*D:(r+1)*D])
 		copy(ns.o[i*O:(i+1)*O], st.o[r*O:(r+1)*O])
-		same = same && st.sent[r] == st.sent[i]
-	}
-	if same {
-		ns.mem, ns.keys = st.mem, st.keys
-		return ns
-	}
-	M, K := len(st.mem)/max(st.S*R, 1), len(st.keys)/max(st.S*R, 1)
-	ns.mem, ns.keys = make([]float32, st.S*n*M), make([]float32, st.S*n*K)
-	for p := range st.S {
-		for i, r := range rows {
-			copy(ns.mem[(p*n+i)*M:(p*n+i+1)*M], st.mem[(p*R+r)*M:(p*R+r+1)*M])
-			copy(ns.keys[(p*n+i)*K:(p*n+i+1)*K], st.keys[(p*R+r)*K:(p*R+r+1)*K])
-		}
 	}
 	return ns
+}
+
+// identity reports whether row r is sentence r for every row.
+func (st *DecoderState) identity() bool {
+	if len(st.sent) != st.B {
+		return false
+	}
+	for r, b := range st.sent {
+		if r != b {
+			return false
+		}
+	}
+	return true
+}
+
+// rowKeys returns the keys laid out for the rows, [S*R, K] time-major,
+// for scorers that take one key sequence per row: the sentences' keys
+// themselves when the rows are the sentences, else a copy in ar.
+func (st *DecoderState) rowKeys(ar *arena) []float32 {
+	if st.identity() {
+		return st.keys
+	}
+	R, S := len(st.sent), st.S
+	K := len(st.keys) / max(S*st.B, 1)
+	keys := ar.takeDirty(S * R * K)
+	for p := range S {
+		for r, b := range st.sent {
+			copy(keys[(p*R+r)*K:(p*R+r+1)*K], st.keys[(p*st.B+b)*K:(p*st.B+b+1)*K])
+		}
+	}
+	return keys
 }
 
 // Step feeds prev[r], the previous token of every row (BOSID first),
@@ -189,13 +209,13 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		_, _, A := add.Dims()
 		qp := ar.take(R * A) // zeroed: mulAdd adds
 		d.query.mulAdd(R, st.s, D, qp, A)
-		add.ScoreProjected(qp, st.keys, S, R, st.lens, w, ar.takeDirty(R*S*A))
+		add.ScoreProjectedRows(qp, st.keys, S, st.B, st.sent, st.lens, w)
 	} else {
-		m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
+		m.att.Score(st.s, st.rowKeys(ar), S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
 	}
 	attention.Softmax(w, S, R, st.lens)
 	ctx := ar.takeDirty(R * M)
-	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	attention.ContextRows(w, st.mem, S, st.B, M, st.sent, st.lens, ctx)
 	cat := ar.takeDirty(R * C)
 	for r := range R {
 		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])
