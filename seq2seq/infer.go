@@ -20,6 +20,9 @@ type Decoder struct {
 	m         *Model
 	enc       *encoderProducts
 	encArenas sync.Pool // of *arena, the encoder's scratch
+	// stepArenas holds the per-step scratch of released states (of
+	// *arena), reused by the next batches.
+	stepArenas sync.Pool
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
 }
@@ -87,6 +90,10 @@ type DecoderState struct {
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
 	work  *arena    // per-step scratch, reused across steps
+	// spare is the state Select was last called on: dead, its buffers
+	// are reused by the next Select.
+	spare *DecoderState
+	dec   *Decoder // whose pool work goes back to on Release
 }
 
 // Begin encodes src (token ids without special tokens) and returns the
@@ -106,11 +113,15 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 		ar = new(arena)
 	}
 	ar.reset()
-	ru := d.m.encode(ar, bt, nil, d.enc)
+	ru := d.m.encode(ar, bt, nil, d.enc, false)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
+	work, _ := d.stepArenas.Get().(*arena)
+	if work == nil {
+		work = new(arena)
+	}
 	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
 		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
-		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena)}
+		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: work, dec: d}
 	d.encArenas.Put(ar)
 	for i := range st.sent {
 		st.sent[i] = i
@@ -125,15 +136,22 @@ func (st *DecoderState) Rows() int { return len(st.sent) }
 func (st *DecoderState) SrcLen() int { return st.S }
 
 // Select keeps the rows named by rows, in that order (repeats allowed).
-// The sentences' memory and keys are shared, never copied.
+// The sentences' memory and keys are shared, never copied; the per-row
+// state goes into the buffers of the state Select was called on before,
+// so st must not be used afterwards (as search.State requires).
 func (st *DecoderState) Select(rows []int) *DecoderState {
 	R := len(st.sent)
 	n := len(rows)
 	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
-	ns := &DecoderState{S: st.S, B: st.B, sent: make([]int, n), lens: make([]int, n),
+	ns := st.spare
+	st.spare = nil
+	if ns == nil {
+		ns = new(DecoderState)
+	}
+	*ns = DecoderState{S: st.S, B: st.B, sent: resize(ns.sent, n), lens: resize(ns.lens, n),
 		mem: st.mem, keys: st.keys,
-		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first,
-		work: st.work}
+		s: resize(ns.s, n*D), c: resize(ns.c, n*D), o: resize(ns.o, n*O), first: st.first,
+		work: st.work, spare: st, dec: st.dec}
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
 		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
@@ -141,6 +159,23 @@ func (st *DecoderState) Select(rows []int) *DecoderState {
 		copy(ns.o[i*O:(i+1)*O], st.o[r*O:(r+1)*O])
 	}
 	return ns
+}
+
+// resize returns s with length n, reusing its array when large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Release hands the state's step scratch back to its decoder for the
+// next batch; the state must not be used afterwards.
+func (st *DecoderState) Release() {
+	if st.dec != nil && st.work != nil {
+		st.dec.stepArenas.Put(st.work)
+	}
+	st.work, st.spare = nil, nil
 }
 
 // identity reports whether row r is sentence r for every row.

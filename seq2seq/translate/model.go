@@ -152,6 +152,7 @@ type modelState struct{ st *seq2seq.DecoderState }
 func (s modelState) Rows() int                      { return s.st.Rows() }
 func (s modelState) SrcLen() int                    { return s.st.SrcLen() }
 func (s modelState) Select(rows []int) search.State { return modelState{s.st.Select(rows)} }
+func (s modelState) Release()                       { s.st.Release() }
 
 // BestIDs returns a function that translates id sequences with m and
 // search options opt, keeping the best hypothesis of each: what training
