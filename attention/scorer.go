@@ -122,20 +122,14 @@ func (s *Additive) ScoreProjectedRows(qp, keys []float32, S, B int, rows, lens [
 func (s *Additive) scoreRows(qp, keys []float32, S, B int, rows, lens []int, e, act []float32) {
 	A := s.a
 	v := s.V.Value
-	R := B
-	if rows != nil {
-		R = len(rows)
-	}
+	R := numRows(rows, B)
 	linalg.Parallel(R, S*A, func(lo, hi int) {
 		var tmp []float32
 		if act == nil {
 			tmp = make([]float32, A)
 		}
 		for r := lo; r < hi; r++ {
-			b := r
-			if rows != nil {
-				b = rows[r]
-			}
+			b := sentenceOf(rows, r)
 			qr := qp[r*A : r*A+A]
 			for p := range lens[r] {
 				t := tmp

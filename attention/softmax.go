@@ -59,17 +59,11 @@ func Context(w, mem []float32, S, B, M int, lens []int, ctx []float32) {
 // lens [R] and ctx [R, M]; nil rows means row r reads sentence r. Beam
 // search calls it so that its hypotheses share their sentence's memory.
 func ContextRows(w, mem []float32, S, B, M int, rows, lens []int, ctx []float32) {
-	R := B
-	if rows != nil {
-		R = len(rows)
-	}
+	R := numRows(rows, B)
 	clear(ctx[:R*M])
 	linalg.Parallel(R, S*M, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			b := r
-			if rows != nil {
-				b = rows[r]
-			}
+			b := sentenceOf(rows, r)
 			cr := ctx[r*M : r*M+M]
 			for p := range lens[r] {
 				if g := w[r*S+p]; g != 0 {
