@@ -104,15 +104,40 @@ func (s *Additive) Score(q, keys []float32, S, B int, lens []int, e, saved []flo
 // [B, A], act of B*S*A receives tanh(k + Wq q). Decoders that compute the
 // projection their own way (in int8, say) call it directly.
 func (s *Additive) ScoreProjected(qp, keys []float32, S, B int, lens []int, e, act []float32) {
+	s.scoreRows(qp, keys, S, B, nil, lens, e, act)
+}
+
+// ScoreProjectedRows is ScoreProjected for R = len(rows) queries over
+// the keys of B sentences, keys [S*B, A] time-major: query r (qp [R, A])
+// scores sentence rows[r] into e [R, S], lens [R]. It keeps no
+// activations, so that beam search needs neither a copy of the keys per
+// hypothesis nor R*S*A of scratch; the scores are the ones
+// ScoreProjected gives.
+func (s *Additive) ScoreProjectedRows(qp, keys []float32, S, B int, rows, lens []int, e []float32) {
+	s.scoreRows(qp, keys, S, B, rows, lens, e, nil)
+}
+
+// scoreRows scores query r against sentence rows[r] (r itself when rows
+// is nil), keeping the activations in act unless it is nil.
+func (s *Additive) scoreRows(qp, keys []float32, S, B int, rows, lens []int, e, act []float32) {
 	A := s.a
 	v := s.V.Value
-	linalg.Parallel(B, S*A, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			qb := qp[b*A : b*A+A]
-			for p := range lens[b] {
-				t := act[(b*S+p)*A : (b*S+p)*A+A]
-				linalg.AddTanh(t, keys[(p*B+b)*A:(p*B+b)*A+A], qb)
-				e[b*S+p] = linalg.Dot(t, v)
+	R := numRows(rows, B)
+	linalg.Parallel(R, S*A, func(lo, hi int) {
+		var tmp []float32
+		if act == nil {
+			tmp = make([]float32, A)
+		}
+		for r := lo; r < hi; r++ {
+			b := sentenceOf(rows, r)
+			qr := qp[r*A : r*A+A]
+			for p := range lens[r] {
+				t := tmp
+				if act != nil {
+					t = act[(r*S+p)*A : (r*S+p)*A+A]
+				}
+				linalg.AddTanh(t, keys[(p*B+b)*A:(p*B+b)*A+A], qr)
+				e[r*S+p] = linalg.Dot(t, v)
 			}
 		}
 	})

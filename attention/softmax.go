@@ -51,13 +51,23 @@ func SoftmaxBackward(w, dw []float32, S, B int, lens []int, de []float32) {
 // Context writes ctx[b] = sum_s w[b, s] * mem[s*B+b] for the weights w
 // [B, S] and the time-major memory mem [S*B, M]; ctx is [B, M].
 func Context(w, mem []float32, S, B, M int, lens []int, ctx []float32) {
-	clear(ctx[:B*M])
-	linalg.Parallel(B, S*M, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			cb := ctx[b*M : b*M+M]
-			for p := range lens[b] {
-				if g := w[b*S+p]; g != 0 {
-					axpy(g, mem[(p*B+b)*M:(p*B+b)*M+M], cb)
+	ContextRows(w, mem, S, B, M, nil, lens, ctx)
+}
+
+// ContextRows is Context for R = len(rows) rows over the memory of B
+// sentences: ctx[r] = sum_s w[r, s] * mem[s*B+rows[r]], with w [R, S],
+// lens [R] and ctx [R, M]; nil rows means row r reads sentence r. Beam
+// search calls it so that its hypotheses share their sentence's memory.
+func ContextRows(w, mem []float32, S, B, M int, rows, lens []int, ctx []float32) {
+	R := numRows(rows, B)
+	clear(ctx[:R*M])
+	linalg.Parallel(R, S*M, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			b := sentenceOf(rows, r)
+			cr := ctx[r*M : r*M+M]
+			for p := range lens[r] {
+				if g := w[r*S+p]; g != 0 {
+					axpy(g, mem[(p*B+b)*M:(p*B+b)*M+M], cr)
 				}
 			}
 		}

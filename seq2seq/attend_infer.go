@@ -33,10 +33,10 @@ func (d *Decoder) softScores(st *DecoderState, w []float32) {
 		_, _, A := add.Dims()
 		qp := ar.take(R * A) // zeroed: mulAdd adds
 		d.query.mulAdd(R, st.s, D, qp, A)
-		add.ScoreProjected(qp, st.keys, S, R, st.lens, w, ar.takeDirty(R*S*A))
+		add.ScoreProjectedRows(qp, st.keys, S, st.B, st.sent, st.lens, w)
 		return
 	}
-	m.att.Score(st.s, st.keys, S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
+	m.att.Score(st.s, st.rowKeys(ar), S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
 }
 
 func (d *Decoder) softAttend(st *DecoderState, w []float32) []float32 {
@@ -44,7 +44,7 @@ func (d *Decoder) softAttend(st *DecoderState, w []float32) []float32 {
 	d.softScores(st, w)
 	attention.Softmax(w, S, R, st.lens)
 	ctx := st.work.takeDirty(R * M)
-	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	attention.ContextRows(w, st.mem, S, st.B, M, st.sent, st.lens, ctx)
 	return ctx
 }
 
@@ -63,7 +63,7 @@ func (d *Decoder) hardAttend(st *DecoderState, w []float32) []float32 {
 	}
 	attention.OneHot(g.picks, S, R, w)
 	ctx := st.work.takeDirty(R * M)
-	attention.Context(w, st.mem, S, R, M, st.lens, ctx)
+	attention.ContextRows(w, st.mem, S, st.B, M, st.sent, st.lens, ctx)
 	return ctx
 }
 
@@ -73,7 +73,7 @@ func (d *Decoder) localAttend(st *DecoderState, w []float32) []float32 {
 	R, S, M := len(st.sent), st.S, 2*d.m.cfg.EncoderHidden
 	saved := st.work.takeDirty(l.SavedLen(S, R))
 	ctx := st.work.takeDirty(R * M)
-	l.Attend(st.s, st.keys, st.mem, S, R, M, st.lens, w, ctx, saved)
+	l.Attend(st.s, st.rowKeys(st.work), st.rowMem(st.work), S, R, M, st.lens, w, ctx, saved)
 	for r := range R {
 		st.look.centre[r], st.look.width[r] = l.Window(saved, S, r)
 	}

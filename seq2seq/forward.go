@@ -89,8 +89,10 @@ func embedBackward(grad []float32, e int, ids []int32, dout []float32) {
 }
 
 // encode runs the embeddings, the bidirectional encoder, the bridge and
-// the key projection. r drives dropout; nil disables it.
-func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts) *run {
+// the key projection. r drives dropout; nil disables it. keep keeps the
+// LSTMs' per-step activations for the backward pass; without it the
+// encoder needs about half the scratch.
+func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts, keep bool) *run {
 	if p == nil {
 		p = m.encoderProducts()
 	}
@@ -106,8 +108,8 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts) *
 
 	x := ru.srcX
 	for i, layer := range m.enc {
-		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false, p.layers[i][0])
-		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true, p.layers[i][1])
+		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false, keep, p.layers[i][0])
+		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true, keep, p.layers[i][1])
 		out := ar.takeDirty(S * B * 2 * H)
 		for row := range S * B {
 			copy(out[row*2*H:row*2*H+H], f.out[row*H:(row+1)*H])

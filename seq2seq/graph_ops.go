@@ -97,7 +97,7 @@ func (op *stageOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 	m, bt := st.m, st.bt
 	switch op.kind {
 	case opEncoder:
-		ru := m.encode(&m.train, bt, st.r, nil)
+		ru := m.encode(&m.train, bt, st.r, nil, true)
 		nMem, nS0, nKeys := m.encoderPacking(bt.S, bt.B)
 		out := m.train.takeDirty(nMem + nS0 + nKeys)
 		copy(out, ru.mem)

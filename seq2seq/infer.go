@@ -20,6 +20,9 @@ type Decoder struct {
 	m         *Model
 	enc       *encoderProducts
 	encArenas sync.Pool // of *arena, the encoder's scratch
+	// stepArenas holds the per-step scratch of released states (of
+	// *arena), reused by the next batches.
+	stepArenas sync.Pool
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
 	// attend is the attention of the model's kind (see attend_infer.go).
@@ -77,18 +80,24 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 func (d *Decoder) VocabSize() int { return d.m.cfg.TgtVocab }
 
 // DecoderState is the state of a set of rows, each a hypothesis for one of
-// the encoded sentences.
+// the encoded sentences. The rows of a sentence share its memory and
+// keys: selecting rows copies only their per-row state.
 type DecoderState struct {
 	S     int
+	B     int       // encoded sentences
 	sent  []int     // encoded sentence of each row
 	lens  []int     // source length of each row, </s> included
-	mem   []float32 // [S*R, 2H] time-major memory of the rows' sentences
-	keys  []float32 // [S*R, K]
+	mem   []float32 // [S*B, 2H] time-major memory of the encoded sentences
+	keys  []float32 // [S*B, K]
 	s, c  []float32 // [R, D]
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
 	work  *arena    // per-step scratch, reused across steps
-	look  glimpse   // hard and local attention's reading of the last step
+	// spare is the state Select was last called on: dead, its buffers
+	// are reused by the next Select.
+	spare *DecoderState
+	dec   *Decoder // whose pool work goes back to on Release
+	look  glimpse  // hard and local attention's reading of the last step
 }
 
 // Begin encodes src (token ids without special tokens) and returns the
@@ -108,11 +117,15 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 		ar = new(arena)
 	}
 	ar.reset()
-	ru := d.m.encode(ar, bt, nil, d.enc)
+	ru := d.m.encode(ar, bt, nil, d.enc, false)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
-	st := &DecoderState{S: bt.S, sent: make([]int, R), lens: bt.srcLens,
+	work, _ := d.stepArenas.Get().(*arena)
+	if work == nil {
+		work = new(arena)
+	}
+	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
 		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
-		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: new(arena), look: d.newGlimpse(R, bt.S)}
+		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: work, dec: d, look: d.newGlimpse(R, bt.S)}
 	d.encArenas.Put(ar)
 	for i := range st.sent {
 		st.sent[i] = i
@@ -127,35 +140,85 @@ func (st *DecoderState) Rows() int { return len(st.sent) }
 func (st *DecoderState) SrcLen() int { return st.S }
 
 // Select keeps the rows named by rows, in that order (repeats allowed).
-// The memory is copied only when the rows' sentences change.
+// The sentences' memory and keys are shared, never copied; the per-row
+// state goes into the buffers of the state Select was called on before,
+// so st must not be used afterwards (as search.State requires).
 func (st *DecoderState) Select(rows []int) *DecoderState {
 	R := len(st.sent)
 	n := len(rows)
 	D, O := len(st.s)/max(R, 1), len(st.o)/max(R, 1)
-	ns := &DecoderState{S: st.S, sent: make([]int, n), lens: make([]int, n),
-		s: make([]float32, n*D), c: make([]float32, n*D), o: make([]float32, n*O), first: st.first,
-		work: st.work, look: st.look.selectRows(rows, st.S)}
-	same := n == R
+	ns := st.spare
+	st.spare = nil
+	if ns == nil {
+		ns = new(DecoderState)
+	}
+	*ns = DecoderState{S: st.S, B: st.B, sent: resize(ns.sent, n), lens: resize(ns.lens, n),
+		mem: st.mem, keys: st.keys,
+		s: resize(ns.s, n*D), c: resize(ns.c, n*D), o: resize(ns.o, n*O), first: st.first,
+		work: st.work, spare: st, dec: st.dec, look: st.look.selectRows(rows, st.S)}
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
 		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
 		copy(ns.c[i*D:(i+1)*D], st.c[r*D:(r+1)*D])
 		copy(ns.o[i*O:(i+1)*O], st.o[r*O:(r+1)*O])
-		same = same && st.sent[r] == st.sent[i]
-	}
-	if same {
-		ns.mem, ns.keys = st.mem, st.keys
-		return ns
-	}
-	M, K := len(st.mem)/max(st.S*R, 1), len(st.keys)/max(st.S*R, 1)
-	ns.mem, ns.keys = make([]float32, st.S*n*M), make([]float32, st.S*n*K)
-	for p := range st.S {
-		for i, r := range rows {
-			copy(ns.mem[(p*n+i)*M:(p*n+i+1)*M], st.mem[(p*R+r)*M:(p*R+r+1)*M])
-			copy(ns.keys[(p*n+i)*K:(p*n+i+1)*K], st.keys[(p*R+r)*K:(p*R+r+1)*K])
-		}
 	}
 	return ns
+}
+
+// resize returns s with length n, reusing its array when large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Release hands the state's step scratch back to its decoder for the
+// next batch; the state must not be used afterwards.
+func (st *DecoderState) Release() {
+	if st.dec != nil && st.work != nil {
+		st.dec.stepArenas.Put(st.work)
+	}
+	st.work, st.spare = nil, nil
+}
+
+// identity reports whether row r is sentence r for every row.
+func (st *DecoderState) identity() bool {
+	if len(st.sent) != st.B {
+		return false
+	}
+	for r, b := range st.sent {
+		if r != b {
+			return false
+		}
+	}
+	return true
+}
+
+// rowKeys returns the keys laid out for the rows, [S*R, K] time-major,
+// copied from the sentences' keys only when the rows are not the
+// sentences themselves.
+func (st *DecoderState) rowKeys(ar *arena) []float32 { return st.rowsOf(ar, st.keys) }
+
+// rowMem returns the encoder memory laid out for the rows, [S*R, M], as
+// rowKeys does the keys.
+func (st *DecoderState) rowMem(ar *arena) []float32 { return st.rowsOf(ar, st.mem) }
+
+// rowsOf returns x, time-major [S*B, W] over the sentences, laid out for
+// the rows: [S*R, W].
+func (st *DecoderState) rowsOf(ar *arena, x []float32) []float32 {
+	if st.identity() {
+		return x
+	}
+	R, S := len(st.sent), st.S
+	W := len(x) / max(S*st.B, 1)
+	out := ar.takeDirty(S * R * W)
+	for p := range S {
+		for r, b := range st.sent {
+			copy(out[(p*R+r)*W:(p*R+r+1)*W], x[(p*st.B+b)*W:(p*st.B+b+1)*W])
+		}
+	}
+	return out
 }
 
 // Step feeds prev[r], the previous token of every row (BOSID first),

@@ -1,7 +1,6 @@
 package seq2seq
 
 import (
-	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
 )
 
@@ -24,7 +23,12 @@ func newLSTM(name string, in, hid int) *lstm {
 
 func (l *lstm) params() []*Param { return []*Param{l.wx, l.wh, l.b} }
 
-func newParam(name string, shape ...int) *Param { return attention.NewParam(name, shape...) }
+// newParam returns a zero parameter without its gradient, which
+// Model.ensureGrads allocates once training needs it: a model loaded only
+// to translate never holds one.
+func newParam(name string, shape ...int) *Param {
+	return &Param{Name: name, Shape: shape, Value: make([]float32, numElements(shape))}
+}
 
 // cellForward turns the pre-activation gates [B, 4H] into activations in
 // place (sigmoid for i, f, o; tanh for g) and computes the new cell c and
@@ -100,13 +104,21 @@ type seqState struct {
 // forwardSeq runs the LSTM over x [S*B, In] from a zero state, left to
 // right or (reverse) right to left. Positions t >= lens[b] are padding:
 // the state passes through them unchanged and their output is zero, so
-// the reverse direction starts at each sentence's own last word.
-func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse bool, p lstmProducts) *seqState {
+// the reverse direction starts at each sentence's own last word. keep
+// stores what backwardSeq needs (every step's cells and starting state).
+func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse, keep bool, p lstmProducts) *seqState {
 	H, G := l.hid, 4*l.hid
 	st := &seqState{S: S, B: B, reverse: reverse, lens: lens, x: x,
-		act: ar.takeDirty(S * B * G), c: ar.takeDirty(S * B * H), tc: ar.takeDirty(S * B * H),
-		hPrev: ar.takeDirty(S * B * H), cPrev: ar.takeDirty(S * B * H), out: ar.take(S * B * H),
+		act: ar.takeDirty(S * B * G), out: ar.take(S * B * H),
 		hN: ar.take(B * H), cN: ar.take(B * H),
+	}
+	// Without keep, the cells of a step live only for that step.
+	var cStep, tcStep []float32
+	if keep {
+		st.c, st.tc = ar.takeDirty(S*B*H), ar.takeDirty(S*B*H)
+		st.hPrev, st.cPrev = ar.takeDirty(S*B*H), ar.takeDirty(S*B*H)
+	} else {
+		cStep, tcStep = ar.takeDirty(B*H), ar.takeDirty(B*H)
 	}
 	p.x.mulSet(S*B, x, l.in, l.b.Value, st.act, G) // act holds the pre-activations until cellForward
 	h, c := st.hN, st.cN                           // running state, ends as the final state
@@ -117,17 +129,21 @@ func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse 
 			t = S - 1 - k
 		}
 		rows := t * B
-		copy(st.hPrev[rows*H:(rows+B)*H], h)
-		copy(st.cPrev[rows*H:(rows+B)*H], c)
+		cNew, tc := cStep, tcStep
+		if keep {
+			copy(st.hPrev[rows*H:(rows+B)*H], h)
+			copy(st.cPrev[rows*H:(rows+B)*H], c)
+			cNew, tc = st.c[rows*H:(rows+B)*H], st.tc[rows*H:(rows+B)*H]
+		}
 		gates := st.act[rows*G : (rows+B)*G]
 		p.h.mulAdd(B, h, H, gates, G)
-		cellForward(gates, c, B, H, st.c[rows*H:(rows+B)*H], st.tc[rows*H:(rows+B)*H], hNew)
+		cellForward(gates, c, B, H, cNew, tc, hNew)
 		for b := range B {
 			if t >= lens[b] {
 				continue // padding: keep the state
 			}
 			copy(h[b*H:(b+1)*H], hNew[b*H:(b+1)*H])
-			copy(c[b*H:(b+1)*H], st.c[(rows+b)*H:(rows+b+1)*H])
+			copy(c[b*H:(b+1)*H], cNew[b*H:(b+1)*H])
 			copy(st.out[(rows+b)*H:(rows+b+1)*H], hNew[b*H:(b+1)*H])
 		}
 	}

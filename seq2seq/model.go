@@ -37,6 +37,28 @@ type Model struct {
 // by a generator seeded with seed. Hard attention without a Hard
 // configuration gets DefaultHardConfig.
 func New(cfg Config, seed uint64) (*Model, error) {
+	m, err := newModel(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m.initWeights(seed)
+	m.ensureGrads()
+	return m, nil
+}
+
+// ensureGrads allocates the gradients that are not there yet (a loaded
+// model has none until it trains).
+func (m *Model) ensureGrads() {
+	for _, p := range m.params {
+		if len(p.Grad) != len(p.Value) {
+			p.Grad = make([]float32, len(p.Value))
+		}
+	}
+}
+
+// newModel returns a model with the architecture cfg and all weights
+// zero, for a loader to fill.
+func newModel(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
@@ -100,7 +122,12 @@ func New(cfg Config, seed uint64) (*Model, error) {
 		m.params = append(m.params, m.projW)
 	}
 	m.params = append(m.params, m.projB)
+	return m, nil
+}
 
+// initWeights draws the weights uniformly from [-0.1, 0.1] (biases zero,
+// LSTM forget-gate biases one) with a generator seeded with seed.
+func (m *Model) initWeights(seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	for _, p := range m.params {
 		if len(p.Shape) == 1 {
@@ -115,7 +142,6 @@ func New(cfg Config, seed uint64) (*Model, error) {
 			l.b.Value[i] = 1
 		}
 	}
-	return m, nil
 }
 
 // attentionParams are the scorer's weights followed by those of local
@@ -140,8 +166,12 @@ func (m *Model) lstms() []*lstm {
 func (m *Model) Config() Config { return m.cfg }
 
 // Params returns the learnable tensors in a fixed order: the order of the
-// model file, the gradients and the optimizer state.
-func (m *Model) Params() []*Param { return m.params }
+// model file, the gradients and the optimizer state. A loaded model gets
+// its gradients (zero) on the first call, or on the first TrainBatch.
+func (m *Model) Params() []*Param {
+	m.ensureGrads()
+	return m.params
+}
 
 // NumParams is the number of learnable scalars.
 func (m *Model) NumParams() int {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
 
@@ -84,24 +86,40 @@ var ErrVersion = errors.New("unsupported model file version")
 // corrupt file, or one whose weights do not match its configuration is
 // rejected with an error naming the file.
 func LoadFile(path string) (*File, error) {
-	sf, err := safetensors.ReadFile(path)
+	r, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
-	f, err := fromSafetensors(sf)
+	defer r.Close()
+	st, err := r.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
-	return f, nil
+	return ReadFile(r, st.Size(), path)
 }
 
 // ReadFile reads a model file of size bytes from r, as LoadFile does;
 // name identifies it in errors.
 func ReadFile(r io.ReaderAt, size int64, name string) (*File, error) {
-	sf, err := safetensors.Read(r, size)
+	sf, err := safetensors.Open(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
+	return readModel(sf, name)
+}
+
+// ReadBytes reads a model file held in memory, as LoadFile does, decoding
+// the weights from data in place (data may be read-only, such as a
+// go:embed variable); name identifies it in errors.
+func ReadBytes(data []byte, name string) (*File, error) {
+	sf, err := safetensors.OpenBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	return readModel(sf, name)
+}
+
+func readModel(sf *safetensors.Reader, name string) (*File, error) {
 	f, err := fromSafetensors(sf)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
@@ -109,7 +127,9 @@ func ReadFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	return f, nil
 }
 
-func fromSafetensors(sf *safetensors.File) (*File, error) {
+// fromSafetensors builds the model of a validated safetensors header,
+// decoding each weight once, straight into the model's memory.
+func fromSafetensors(sf *safetensors.Reader) (*File, error) {
 	meta := sf.Metadata
 	switch {
 	case meta[metaFormat] != FileFormat:
@@ -136,23 +156,16 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 		if !slices.Equal(t.Shape, p.shape) {
 			return nil, fmt.Errorf("weight %s has shape %v, the config needs %v", p.name, t.Shape, p.shape)
 		}
-		if n := numElements(p.shape); len(t.Data) != n {
-			return nil, fmt.Errorf("weight %s has %d values, its shape %v needs %d", p.name, len(t.Data), p.shape, n)
+		if n := numElements(p.shape); t.Len != n {
+			return nil, fmt.Errorf("weight %s has %d values, its shape %v needs %d", p.name, t.Len, p.shape, n)
 		}
 	}
-	m, err := New(cfg, 0)
+	m, err := newModel(cfg)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, p := range m.params {
-		t, ok := sf.Tensor(p.Name)
-		if !ok || !slices.Equal(t.Shape, p.Shape) || len(t.Data) != len(p.Value) {
-			// paramLayout and New disagree: a bug, not bad input.
-			return nil, fmt.Errorf("internal error: weight %s does not match the layout of the config", p.Name)
-		}
-		copy(p.Value, t.Data)
-		seen[p.Name] = true
+	if err := readWeights(sf, m.params); err != nil {
+		return nil, err
 	}
 	f := &File{Model: m,
 		SrcTokenizer: []byte(meta[metaSrcTokenizer]), TgtTokenizer: []byte(meta[metaTgtTokenizer]),
@@ -164,12 +177,57 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 			f.Metadata[k] = v
 		}
 	}
-	for _, t := range sf.Tensors {
-		if !seen[t.Name] {
-			f.Extra = append(f.Extra, t)
-		}
+	if f.Extra, err = readExtra(sf, m.params); err != nil {
+		return nil, err
 	}
 	return f, nil
+}
+
+// readWeights decodes the weight of each of params from sf into its
+// Value, in parallel.
+func readWeights(sf *safetensors.Reader, params []*Param) error {
+	errs := make([]error, len(params))
+	linalg.Parallel(len(params), 1<<20, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			errs[i] = readWeight(sf, params[i])
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// readWeight decodes the stored tensor of p into p.Value: the one place
+// where a model weight is read from a file.
+func readWeight(sf *safetensors.Reader, p *Param) error {
+	t, ok := sf.Tensor(p.Name)
+	if !ok || !slices.Equal(t.Shape, p.Shape) || t.Len != len(p.Value) {
+		// paramLayout and newModel disagree: a bug, not bad input.
+		return fmt.Errorf("internal error: weight %s does not match the layout of the config", p.Name)
+	}
+	if err := sf.ReadTensor(p.Name, p.Value); err != nil {
+		return fmt.Errorf("weight %s: %w", p.Name, err)
+	}
+	return nil
+}
+
+// readExtra reads the tensors of sf that are not among params, in file
+// order.
+func readExtra(sf *safetensors.Reader, params []*Param) ([]safetensors.Tensor, error) {
+	weights := make(map[string]bool, len(params))
+	for _, p := range params {
+		weights[p.Name] = true
+	}
+	var extra []safetensors.Tensor
+	for _, t := range sf.Tensors() {
+		if weights[t.Name] {
+			continue
+		}
+		data := make([]float32, t.Len)
+		if err := sf.ReadTensor(t.Name, data); err != nil {
+			return nil, err
+		}
+		extra = append(extra, safetensors.Tensor{Name: t.Name, Shape: t.Shape, Data: data, DType: t.DType})
+	}
+	return extra, nil
 }
 
 // numElements returns the number of values of a tensor of the given shape.

@@ -47,6 +47,29 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if g.Model.Config() != cfg {
 		t.Errorf("config %+v, want %+v", g.Model.Config(), cfg)
 	}
+	// A loaded model holds no gradients until it trains, then trains
+	// exactly as the saved one does.
+	for _, p := range g.Model.params {
+		if p.Grad != nil && !strings.HasPrefix(p.Name, "attention.") {
+			t.Errorf("loaded weight %s has a gradient before training", p.Name)
+		}
+	}
+	wantTrain, err := m.TrainBatch(ctx, tinySrc, tinyTgt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTrain, err := g.Model.TrainBatch(ctx, tinySrc, tinyTgt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotTrain != wantTrain {
+		t.Errorf("loaded model trains to %+v, saved model %+v", gotTrain, wantTrain)
+	}
+	for i, p := range g.Model.Params() {
+		if !slices.Equal(p.Grad, m.params[i].Grad) {
+			t.Errorf("gradient of %s differs after loading", p.Name)
+		}
+	}
 }
 
 func TestLoadRejects(t *testing.T) {

@@ -75,6 +75,7 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 	if opt.Samples < 0 || opt.Noise < 0 || math.IsNaN(opt.Noise) {
 		return nil, fmt.Errorf("salience: want samples >= 0 and noise >= 0, have %d and %v", opt.Samples, opt.Noise)
 	}
+	m.ensureGrads() // the backward pass uses them as scratch
 	out := make([]Salience, len(src))
 	var rows []salienceRow
 	for i := range src {
@@ -191,7 +192,7 @@ func (m *Model) smoothGradNoise(ar *arena, bt *batch, r *rand.Rand, level float6
 // returns the rows' log-probabilities.
 func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [][]int, out []Salience, weight float32) []float32 {
 	B, O, V := bt.B, m.cfg.Output, m.cfg.TgtVocab
-	ru := m.encode(ar, bt, nil, nil)
+	ru := m.encode(ar, bt, nil, nil, true)
 	ru.decode(nil)
 
 	// The loss of row j is log p(y) at its last position alone.

@@ -18,6 +18,7 @@ func (m *Model) TrainBatch(ctx context.Context, src, tgt [][]int, r *rand.Rand) 
 	if err != nil {
 		return BatchLoss{}, fmt.Errorf("train batch: %w", err)
 	}
+	m.ensureGrads()
 	return m.trainGraph(ctx, bt, r)
 }
 
@@ -38,8 +39,9 @@ func (m *Model) trainGraph(ctx context.Context, bt *batch, r *rand.Rand) (BatchL
 // trainDirect runs the training step by calling the stages' kernels
 // directly, without the graph.
 func (m *Model) trainDirect(bt *batch, r *rand.Rand) BatchLoss {
+	m.ensureGrads()
 	m.train.reset()
-	ru := m.encode(&m.train, bt, r, nil)
+	ru := m.encode(&m.train, bt, r, nil, true)
 	ru.decode(r)
 	lo := ru.scoreTargets(r, true)
 	ru.backward(lo)
@@ -57,7 +59,7 @@ func (m *Model) EvalBatch(ctx context.Context, src, tgt [][]int) (BatchLoss, err
 		return BatchLoss{}, fmt.Errorf("eval batch: %w", err)
 	}
 	var ar arena
-	ru := m.encode(&ar, bt, nil, nil)
+	ru := m.encode(&ar, bt, nil, nil, false)
 	ru.decode(nil)
 	return ru.scoreTargets(nil, false).loss, nil
 }

@@ -8,7 +8,6 @@
 package pretrained
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"slices"
@@ -54,5 +53,5 @@ func Load(name string) (*seq2seq.File, error) {
 	if !ok {
 		return nil, fmt.Errorf("no built-in model %q (built in: %s)", name, strings.Join(Names(), ", "))
 	}
-	return seq2seq.ReadFile(bytes.NewReader(data), int64(len(data)), "built-in "+name)
+	return seq2seq.ReadBytes(data, "built-in "+name)
 }

@@ -3,6 +3,7 @@ package safetensors
 import (
 	"encoding/binary"
 	"math"
+	"sync"
 
 	"github.com/x448/float16"
 )
@@ -60,8 +61,10 @@ func (d DType) decode(dst []float32, src []byte) {
 			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
 		}
 	case F16:
+		tab := f16Table()
+		src = src[:2*len(dst)]
 		for i := range dst {
-			dst[i] = float16.Frombits(binary.LittleEndian.Uint16(src[2*i:])).Float32()
+			dst[i] = tab[uint16(src[2*i])|uint16(src[2*i+1])<<8]
 		}
 	case BF16:
 		for i := range dst {
@@ -69,6 +72,17 @@ func (d DType) decode(dst []float32, src []byte) {
 		}
 	}
 }
+
+// f16Table maps every float16 bit pattern to its float32 value: one
+// load per element instead of a conversion, which makes decoding a
+// half-precision model file several times faster.
+var f16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for h := range t {
+		t[h] = float16.Frombits(uint16(h)).Float32()
+	}
+	return &t
+})
 
 // toBF16 rounds v to bfloat16, to nearest with ties to even. NaNs stay NaN
 // (quiet, with their sign); overflow rounds to infinity as in IEEE 754.

@@ -84,6 +84,24 @@ func ReadFile(path string) (*File, error) {
 // Read reads a safetensors file of size bytes from r and converts its
 // tensors to float32. Errors about the content are *FormatError.
 func Read(r io.ReaderAt, size int64) (*File, error) {
+	rd, err := Open(r, size)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Metadata: rd.Metadata, Tensors: make([]Tensor, len(rd.entries)), index: rd.index}
+	for i, e := range rd.entries {
+		t := Tensor{Name: e.name, Shape: e.shape, DType: e.dtype, Data: make([]float32, e.numElements)}
+		if err := rd.decode(e, t.Data); err != nil {
+			return nil, err
+		}
+		f.Tensors[i] = t
+	}
+	return f, nil
+}
+
+// Open reads and validates the header of a safetensors file of size
+// bytes in r. Errors about the content are *FormatError.
+func Open(r io.ReaderAt, size int64) (*Reader, error) {
 	if size < 8 {
 		return nil, formatErr("file of %d bytes is too short for the 8-byte header length", size)
 	}
@@ -110,23 +128,18 @@ func Read(r io.ReaderAt, size int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Metadata: meta, Tensors: make([]Tensor, len(entries)), index: make(map[string]int, len(entries))}
-	buf := make([]byte, 1<<16)
+	rd := &Reader{Metadata: meta, r: r, dataStart: dataStart, entries: entries, index: make(map[string]int, len(entries))}
 	for i, e := range entries {
-		t := Tensor{Name: e.name, Shape: e.shape, DType: e.dtype, Data: make([]float32, e.numElements)}
-		if err := readData(r, dataStart+e.begin, e.dtype, t.Data, buf); err != nil {
-			return nil, fmt.Errorf("read tensor %q: %w", e.name, err)
-		}
-		f.Tensors[i] = t
-		f.index[e.name] = i
+		rd.index[e.name] = i
 	}
-	return f, nil
+	return rd, nil
 }
 
-// readData fills dst from the elements of type d stored at off in r, using
-// buf as scratch.
-func readData(r io.ReaderAt, off int64, d DType, dst []float32, buf []byte) error {
-	per := len(buf) / d.Size()
+// readData fills dst from the elements of type d stored at off in r,
+// through a small buffer.
+func readData(r io.ReaderAt, off int64, d DType, dst []float32) error {
+	buf := make([]byte, min(1<<16, len(dst)*d.Size()))
+	per := max(len(buf)/d.Size(), 1)
 	for len(dst) > 0 {
 		k := min(len(dst), per)
 		b := buf[:k*d.Size()]

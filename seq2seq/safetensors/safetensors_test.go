@@ -344,6 +344,22 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// Decoding in place, tensor by tensor, gives the same values.
+		rd, err := OpenBytes(b)
+		if err != nil {
+			t.Fatalf("Read accepts the file, OpenBytes does not: %v", err)
+		}
+		for _, tn := range file.Tensors {
+			got := make([]float32, len(tn.Data))
+			if err := rd.ReadTensor(tn.Name, got); err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(tn.Data[i]) {
+					t.Fatalf("tensor %q value %d: ReadTensor %g, Read %g", tn.Name, i, got[i], tn.Data[i])
+				}
+			}
+		}
 		// What was read must survive a write and a read unchanged.
 		var ts []Tensor
 		for _, tn := range file.Tensors {

@@ -76,9 +76,11 @@ type beam struct {
 // beamBatch runs beam search on one batch.
 func beamBatch(ctx context.Context, b *batch, out [][]Hypothesis) error {
 	n, k := len(b.srcLen), b.opt.Beam
+	logp := takeFloats(n * k * b.v)
+	defer putFloats(logp)
 	s := &beam{batch: b, k: k, fin: make([][]ended, n),
 		sent: make([]int, n), cum: make([]float64, n), last: make([]int32, n), prev: make([]int, n),
-		logp: make([]float32, n*k*b.v), at: make([]float32, n*k*b.s)}
+		logp: *logp, at: make([]float32, n*k*b.s)}
 	for i := range n {
 		s.sent[i], s.last[i], s.prev[i] = i, -1, BOSID
 	}

@@ -111,6 +111,16 @@ func (st *ensembleState) Select(rows []int) State {
 	return sel
 }
 
+// Release hands every member's state back to its decoder (see State).
+func (st *ensembleState) Release() {
+	for _, s := range st.states {
+		if r, ok := s.(releaser); ok {
+			r.Release()
+		}
+	}
+	st.states = nil
+}
+
 // grow returns buf resliced (or reallocated) to length n.
 func grow(buf []float32, n int) []float32 {
 	if cap(buf) < n {

@@ -20,7 +20,9 @@ func greedyBatch(ctx context.Context, b *batch, out [][]Hypothesis) error {
 	for i := range prev {
 		prev[i] = BOSID
 	}
-	logp := make([]float32, n*b.v)
+	buf := takeFloats(n * b.v)
+	defer putFloats(buf)
+	logp := *buf
 	at := make([]float32, n*b.s)
 	keep := make([]int, 0, n)
 	for t := 0; len(rows) > 0; t++ {

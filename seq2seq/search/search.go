@@ -67,6 +67,10 @@ type State interface {
 	Select(rows []int) State
 }
 
+// A State may also have a method Release(), which search calls once it is
+// done with the batch, so that the decoder can reuse the state's memory
+// for the next one; the state is not used after it.
+
 // Hypothesis is one translation found by search.
 type Hypothesis struct {
 	// Tokens are the output token ids, without <s> and </s>.
@@ -123,7 +127,9 @@ func run(ctx context.Context, dec Decoder, src [][]int, opt Options, f batchFunc
 		if err != nil {
 			return nil, fmt.Errorf("search sentences %d-%d: %w", lo+1, hi, err)
 		}
-		if err := f(ctx, b, out[lo:hi]); err != nil {
+		err = f(ctx, b, out[lo:hi])
+		b.release()
+		if err != nil {
 			return nil, fmt.Errorf("search sentences %d-%d: %w", lo+1, hi, err)
 		}
 	}

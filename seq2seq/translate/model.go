@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -88,9 +89,11 @@ func NewModel(f *seq2seq.File, c Compute) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source tokenizer: %w", err)
 	}
-	tgt, err := tokenize.FromJSON(f.TgtTokenizer)
-	if err != nil {
-		return nil, fmt.Errorf("target tokenizer: %w", err)
+	tgt := src // a joint vocabulary: one tokenizer, safe for concurrent use, serves both sides
+	if !bytes.Equal(f.TgtTokenizer, f.SrcTokenizer) {
+		if tgt, err = tokenize.FromJSON(f.TgtTokenizer); err != nil {
+			return nil, fmt.Errorf("target tokenizer: %w", err)
+		}
 	}
 	cfg := f.Model.Config()
 	if src.VocabSize() != cfg.SrcVocab || tgt.VocabSize() != cfg.TgtVocab {
@@ -149,6 +152,7 @@ type modelState struct{ st *seq2seq.DecoderState }
 func (s modelState) Rows() int                      { return s.st.Rows() }
 func (s modelState) SrcLen() int                    { return s.st.SrcLen() }
 func (s modelState) Select(rows []int) search.State { return modelState{s.st.Select(rows)} }
+func (s modelState) Release()                       { s.st.Release() }
 
 // BestIDs returns a function that translates id sequences with m and
 // search options opt, keeping the best hypothesis of each: what training

@@ -1,0 +1,91 @@
+package safetensors
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/x448/float16"
+)
+
+// TestReaderMatchesRead checks that decoding tensors one by one, from a
+// reader or in place from bytes, gives what Read gives.
+func TestReaderMatchesRead(t *testing.T) {
+	for _, d := range []DType{F32, F16, BF16} {
+		b := encode(t, sample(), map[string]string{"k": "v"}, d)
+		want, err := decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromBytes, err := OpenBytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rd := range []*Reader{fromReader, fromBytes} {
+			if !mapsEqual(rd.Metadata, want.Metadata) {
+				t.Errorf("%s: metadata %v, want %v", d, rd.Metadata, want.Metadata)
+			}
+			infos := rd.Tensors()
+			if len(infos) != len(want.Tensors) {
+				t.Fatalf("%s: %d tensors, want %d", d, len(infos), len(want.Tensors))
+			}
+			for i, w := range want.Tensors {
+				info, ok := rd.Tensor(w.Name)
+				if !ok || infos[i].Name != w.Name || info.Name != w.Name ||
+					!slices.Equal(info.Shape, w.Shape) || info.DType != d || info.Len != len(w.Data) {
+					t.Fatalf("%s: tensor %q described as %+v (ok %v), want shape %v", d, w.Name, info, ok, w.Shape)
+				}
+				got := make([]float32, info.Len)
+				if err := rd.ReadTensor(w.Name, got); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, w.Data) {
+					t.Errorf("%s: tensor %q = %v, want %v", d, w.Name, got, w.Data)
+				}
+			}
+		}
+	}
+}
+
+func TestReadTensorErrors(t *testing.T) {
+	rd, err := OpenBytes(encode(t, sample(), nil, F16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"nope", 1, "no such tensor"},
+		{"w", 5, "5 values to fill, the tensor has 6"},
+		{"w", 7, "7 values to fill"},
+	} {
+		err := rd.ReadTensor(tc.name, make([]float32, tc.n))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("ReadTensor(%q, %d values) = %v, want an error naming it with %q", tc.name, tc.n, err, tc.want)
+		}
+	}
+}
+
+// TestF16TableExact checks every float16 bit pattern against the
+// conversion of x448/float16, NaN payloads included.
+func TestF16TableExact(t *testing.T) {
+	src := make([]byte, 2<<16)
+	for h := range 1 << 16 {
+		src[2*h], src[2*h+1] = byte(h), byte(h>>8)
+	}
+	dst := make([]float32, 1<<16)
+	F16.decode(dst, src)
+	for h, got := range dst {
+		if want := float16.Frombits(uint16(h)).Float32(); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("float16 %#04x decoded as %#08x, want %#08x", h, math.Float32bits(got), math.Float32bits(want))
+		}
+	}
+}
