@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
@@ -195,6 +196,9 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 			if !slices.Equal(t.Shape, p.Shape) || len(t.Data) != len(p.Value) {
 				return nil, fmt.Errorf("optimizer moment %s%s has shape %v, the parameter %v", mv.prefix, p.Name, t.Shape, p.Shape)
 			}
+			if err := checkMoment(mv.prefix+p.Name, t.Data, mv.prefix == prefixV); err != nil {
+				return nil, err
+			}
 			mv.dst[i] = t.Data
 			delete(extra, mv.prefix+p.Name)
 		}
@@ -205,6 +209,21 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 		}
 	}
 	return ck, nil
+}
+
+// checkMoment rejects an optimizer moment that no training run could
+// have written: a NaN or infinity, or, for a second moment (a running
+// mean of squares), a negative value.
+func checkMoment(name string, v []float32, second bool) error {
+	if i := linalg.NonFinite(v); i >= 0 {
+		return fmt.Errorf("optimizer moment %s is damaged: value %d of %d is %v", name, i, len(v), v[i])
+	}
+	if second {
+		if i := slices.IndexFunc(v, func(x float32) bool { return x < 0 }); i >= 0 {
+			return fmt.Errorf("optimizer moment %s is damaged: value %d of %d is %v, a mean of squares cannot be negative", name, i, len(v), v[i])
+		}
+	}
+	return nil
 }
 
 // Apply copies the checkpoint's parameters into params and, if opt is not
