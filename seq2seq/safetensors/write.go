@@ -115,7 +115,6 @@ func Checksum(tensors []Tensor, dtype DType) (uint32, error) {
 	return h.Sum32(), nil
 }
 
-
 // encodeHeader returns the padded JSON header and the order of tensors in
 // the data buffer.
 func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]byte, []int, error) {
