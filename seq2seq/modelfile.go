@@ -203,6 +203,28 @@ func fromSafetensors(sf *safetensors.File) (*File, error) {
 	return f, nil
 }
 
+// CheckWeights reports whether m is what loading a model file promises: a
+// valid configuration, the parameters of its layout with their shapes,
+// and only finite weights. Fuzz tests of every loader check it.
+func (m *Model) CheckWeights() error {
+	if err := m.cfg.Validate(); err != nil {
+		return fmt.Errorf("model config: %w", err)
+	}
+	layout := m.cfg.paramLayout()
+	if len(m.params) != len(layout) {
+		return fmt.Errorf("model has %d weights, its config %d", len(m.params), len(layout))
+	}
+	for i, p := range m.params {
+		if l := layout[i]; p.Name != l.name || !slices.Equal(p.Shape, l.shape) || len(p.Value) != numElements(l.shape) {
+			return fmt.Errorf("weight %d is %s %v with %d values, the config's layout has %s %v", i, p.Name, p.Shape, len(p.Value), l.name, l.shape)
+		}
+		if j := linalg.NonFinite(p.Value); j >= 0 {
+			return fmt.Errorf("weight %s is damaged: value %d of %d is %v", p.Name, j, len(p.Value), p.Value[j])
+		}
+	}
+	return nil
+}
+
 // checkChecksum compares the checksum stored in the metadata (8 hex
 // digits, or empty in files written before there was one) with got, the
 // checksum of the data as read, and reports whether there was one.

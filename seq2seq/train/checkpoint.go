@@ -172,6 +172,9 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 			return nil, fmt.Errorf("metadata %s: %w", key, err)
 		}
 	}
+	if err := ck.State.check(); err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", metaState, err)
+	}
 	if len(f.Extra) == 0 {
 		return ck, nil
 	}
@@ -209,6 +212,27 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 		}
 	}
 	return ck, nil
+}
+
+// check rejects a trainer state no run could have written: a negative
+// count or step, or a negative learning rate.
+func (s *State) check() error {
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{
+		{"step", int64(s.Step)}, {"adam_steps", int64(s.AdamSteps)}, {"epoch", int64(s.Epoch)}, {"batch", int64(s.Batch)},
+		{"best_step", int64(s.BestStep)}, {"best_file_step", int64(s.BestFileStep)}, {"bad_validations", int64(s.BadValidations)},
+		{"lr_bad", int64(s.LRBad)}, {"last_valid", int64(s.LastValid)}, {"target_tokens", s.TargetTokens},
+	} {
+		if c.v < 0 {
+			return fmt.Errorf("%s is %d, cannot be negative", c.name, c.v)
+		}
+	}
+	if s.LR < 0 {
+		return fmt.Errorf("lr is %g, cannot be negative", s.LR)
+	}
+	return nil
 }
 
 // checkMoment rejects an optimizer moment that no training run could

@@ -148,6 +148,8 @@ func TestLoadCheckpointErrors(t *testing.T) {
 		{"format", write("other", func(m map[string]string) { m["format"] = "pt" }, nil), `metadata format is "pt"`},
 		{"model only", write("model", func(m map[string]string) { delete(m, "checkpoint_format") }, nil), "cannot be resumed"},
 		{"no state", write("nostate", func(m map[string]string) { delete(m, "trainer_state") }, nil), "no trainer_state"},
+		{"negative step", write("negstep", func(m map[string]string) { m["trainer_state"] = `{"step":-3}` }, nil), "step is -3, cannot be negative"},
+		{"negative lr", write("neglr", func(m map[string]string) { m["trainer_state"] = `{"lr":-1}` }, nil), "lr is -1, cannot be negative"},
 		{"bad state", write("badstate", func(m map[string]string) { m["trainer_state"] = `{"lr":"x"}` }, nil), "trainer_state"},
 		{"bad json", write("badjson", func(m map[string]string) { m["config"] = "{" }, nil), "config"},
 		// The model loader checks the configuration against the weights
