@@ -19,7 +19,7 @@ import (
 // a step fails with an error, or the model passes its check and
 // translates a sentence in both computes. The seed is a model of 260
 // tokens (the byte tokens and specials) with tiny layers and a
-// merge-free tokenizer, about 8 KB.
+// merge-free tokenizer.
 func FuzzLoadModel(f *testing.F) {
 	tok, err := tokenize.Train(context.Background(), tokenize.TrainOptions{VocabSize: 260}, strings.NewReader("ein Hund\n"))
 	if err != nil {
