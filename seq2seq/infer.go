@@ -53,17 +53,17 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 	E, D, O, M, V := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden, cfg.TgtVocab
 	G, In, C := 4*D, m.dec.in, D+M
 	d := &Decoder{m: m, enc: m.encoderProducts(),
-		embed:  product{w: m.dec.wx.Value, n: G, k: E, ldw: In},
-		hidden: product{w: m.dec.wh.Value, n: G, k: D, ldw: D},
-		out:    product{w: m.outW.Value, n: O, k: C, ldw: C},
-		proj:   product{w: m.projW.Value, n: V, k: O, ldw: O},
+		embed:  product{name: m.dec.wx.Name, w: m.dec.wx.Value, n: G, k: E, ldw: In},
+		hidden: product{name: m.dec.wh.Name, w: m.dec.wh.Value, n: G, k: D, ldw: D},
+		out:    product{name: m.outW.Name, w: m.outW.Value, n: O, k: C, ldw: C},
+		proj:   product{name: m.projW.Name, w: m.projW.Value, n: V, k: O, ldw: O},
 	}
 	if cfg.InputFeeding {
-		d.feed = product{w: m.dec.wx.Value[E:], n: G, k: O, ldw: In}
+		d.feed = product{name: m.dec.wx.Name, w: m.dec.wx.Value[E:], n: G, k: O, ldw: In}
 	}
 	if add, ok := m.att.(*attention.Additive); ok {
 		_, q, a := add.Dims()
-		d.query = product{w: add.Wq.Value, n: a, k: q, ldw: q}
+		d.query = product{name: add.Wq.Name, w: add.Wq.Value, n: a, k: q, ldw: q}
 	}
 	d.attend = d.attention()
 	if !int8 {

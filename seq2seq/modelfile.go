@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 
 	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
@@ -28,6 +30,7 @@ const (
 	metaConfig       = "config"
 	metaSrcTokenizer = "src_tokenizer"
 	metaTgtTokenizer = "tgt_tokenizer"
+	metaChecksum     = "weights_crc32" // 8 hex digits, see safetensors.Checksum
 )
 
 // File is a model together with everything stored beside it.
@@ -42,6 +45,8 @@ type File struct {
 	// Extra holds tensors that are not model weights, such as optimizer
 	// moments in a checkpoint.
 	Extra []safetensors.Tensor
+
+	checksummed bool // the file had a weights checksum (and it matched)
 }
 
 // Tensors returns the model's weights as safetensors tensors sharing the
@@ -71,6 +76,11 @@ func (f *File) Save(path string, dtype safetensors.DType) error {
 	meta[metaSrcTokenizer] = string(f.SrcTokenizer)
 	meta[metaTgtTokenizer] = string(f.TgtTokenizer)
 	tensors := append(f.Model.Tensors(), f.Extra...)
+	sum, err := safetensors.Checksum(tensors, dtype)
+	if err != nil {
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	meta[metaChecksum] = fmt.Sprintf("%08x", sum)
 	if err := safetensors.WriteFile(path, tensors, meta, dtype); err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
 	}
@@ -81,10 +91,17 @@ func (f *File) Save(path string, dtype safetensors.DType) error {
 // version this program does not read.
 var ErrVersion = errors.New("unsupported model file version")
 
+// ErrChecksum is wrapped by the error for a model file whose weights do
+// not match the checksum stored with them: the file was damaged after it
+// was written.
+var ErrChecksum = errors.New("weights do not match their checksum")
+
 // LoadFile reads a model file (or a training checkpoint, which is a model
 // file with extra tensors). A file of another format or version, a
-// corrupt file, or one whose weights do not match its configuration is
-// rejected with an error naming the file.
+// corrupt file, one whose weights do not match their checksum or their
+// configuration, or one with a weight that is NaN or infinite is rejected
+// with an error naming the file (and the weight). A file written before
+// model files carried a checksum loads, with a warning in the log.
 func LoadFile(path string) (*File, error) {
 	r, err := os.Open(path)
 	if err != nil {
@@ -95,11 +112,21 @@ func LoadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
-	return ReadFile(r, st.Size(), path)
+	f, err := ReadFile(r, st.Size(), path)
+	if err != nil {
+		return nil, err
+	}
+	if !f.checksummed {
+		slog.Warn("model file has no weights checksum (written by an older nmt): damage to its weights cannot be detected; re-export it to add one",
+			"file", path)
+	}
+	return f, nil
 }
 
 // ReadFile reads a model file of size bytes from r, as LoadFile does;
-// name identifies it in errors.
+// name identifies it in errors. Unlike LoadFile it logs nothing: a file
+// without a checksum loads silently (the built-in models, compiled into
+// the binary, are read this way).
 func ReadFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	sf, err := safetensors.Open(r, size)
 	if err != nil {
@@ -138,6 +165,10 @@ func fromSafetensors(sf *safetensors.Reader) (*File, error) {
 		return nil, fmt.Errorf("%w: the file has format version %q, this nmt reads version %s; use the nmt release that wrote it or retrain",
 			ErrVersion, meta[metaVersion], FileVersion)
 	}
+	checksummed, err := verifyChecksum(sf, meta[metaChecksum])
+	if err != nil {
+		return nil, err
+	}
 	var cfg Config
 	if err := json.Unmarshal([]byte(meta[metaConfig]), &cfg); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
@@ -167,12 +198,12 @@ func fromSafetensors(sf *safetensors.Reader) (*File, error) {
 	if err := readWeights(sf, m.params); err != nil {
 		return nil, err
 	}
-	f := &File{Model: m,
+	f := &File{Model: m, checksummed: checksummed,
 		SrcTokenizer: []byte(meta[metaSrcTokenizer]), TgtTokenizer: []byte(meta[metaTgtTokenizer]),
 		Metadata: map[string]string{}}
 	for k, v := range meta {
 		switch k {
-		case metaFormat, metaVersion, metaConfig, metaSrcTokenizer, metaTgtTokenizer:
+		case metaFormat, metaVersion, metaConfig, metaSrcTokenizer, metaTgtTokenizer, metaChecksum:
 		default:
 			f.Metadata[k] = v
 		}
@@ -206,6 +237,36 @@ func readWeight(sf *safetensors.Reader, p *Param) error {
 	if err := sf.ReadTensor(p.Name, p.Value); err != nil {
 		return fmt.Errorf("weight %s: %w", p.Name, err)
 	}
+	return checkFinite(p)
+}
+
+// checkFinite reports the first weight of p that is NaN or infinite.
+func checkFinite(p *Param) error {
+	if i := linalg.NonFinite(p.Value); i >= 0 {
+		return fmt.Errorf("weight %s is damaged: value %d of %d is %v", p.Name, i, len(p.Value), p.Value[i])
+	}
+	return nil
+}
+
+// CheckWeights reports whether m is what loading a model file promises: a
+// valid configuration, the parameters of its layout with their shapes,
+// and only finite weights. Fuzz tests of every loader check it.
+func (m *Model) CheckWeights() error {
+	if err := m.cfg.Validate(); err != nil {
+		return fmt.Errorf("model config: %w", err)
+	}
+	layout := m.cfg.paramLayout()
+	if len(m.params) != len(layout) {
+		return fmt.Errorf("model has %d weights, its config %d", len(m.params), len(layout))
+	}
+	for i, p := range m.params {
+		if l := layout[i]; p.Name != l.name || !slices.Equal(p.Shape, l.shape) || len(p.Value) != numElements(l.shape) {
+			return fmt.Errorf("weight %d is %s %v with %d values, the config's layout has %s %v", i, p.Name, p.Shape, len(p.Value), l.name, l.shape)
+		}
+		if err := checkFinite(p); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -228,6 +289,38 @@ func readExtra(sf *safetensors.Reader, params []*Param) ([]safetensors.Tensor, e
 		extra = append(extra, safetensors.Tensor{Name: t.Name, Shape: t.Shape, Data: data, DType: t.DType})
 	}
 	return extra, nil
+}
+
+// verifyChecksum checks the data of sf against the checksum stored in the
+// metadata, computing it only when there is one, and reports whether
+// there was one.
+func verifyChecksum(sf *safetensors.Reader, stored string) (bool, error) {
+	if stored == "" {
+		return false, nil
+	}
+	got, err := sf.Checksum()
+	if err != nil {
+		return false, err
+	}
+	return checkChecksum(stored, got)
+}
+
+// checkChecksum compares the checksum stored in the metadata (8 hex
+// digits, or empty in files written before there was one) with got, the
+// checksum of the data as read, and reports whether there was one.
+func checkChecksum(stored string, got uint32) (bool, error) {
+	if stored == "" {
+		return false, nil
+	}
+	want, err := strconv.ParseUint(stored, 16, 32)
+	if err != nil || len(stored) != 8 {
+		return false, fmt.Errorf("metadata %s is %q, want 8 hex digits", metaChecksum, stored)
+	}
+	if uint32(want) != got {
+		return false, fmt.Errorf("%w (CRC-32 %08x, the file says %s): the file was damaged after it was written; copy or export it again",
+			ErrChecksum, got, stored)
+	}
+	return true, nil
 }
 
 // numElements returns the number of values of a tensor of the given shape.

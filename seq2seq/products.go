@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/attnmt/nmt/attention"
@@ -10,6 +11,7 @@ import (
 // product is one weight product of the model, C += A Wᵀ with W n x k
 // (row stride ldw), in float32 or, when q is set, in int8.
 type product struct {
+	name      string // the weight's name, for errors
 	w         []float32
 	n, k, ldw int
 	q         *linalg.Int8Matrix
@@ -50,25 +52,25 @@ type lstmProducts struct{ x, h product }
 func (l *lstm) products() lstmProducts {
 	G := 4 * l.hid
 	return lstmProducts{
-		x: product{w: l.wx.Value, n: G, k: l.in, ldw: l.in},
-		h: product{w: l.wh.Value, n: G, k: l.hid, ldw: l.hid},
+		x: product{name: l.wx.Name, w: l.wx.Value, n: G, k: l.in, ldw: l.in},
+		h: product{name: l.wh.Name, w: l.wh.Value, n: G, k: l.hid, ldw: l.hid},
 	}
 }
 
 // encoderProducts returns the float32 products of m's encoder.
 func (m *Model) encoderProducts() *encoderProducts {
 	H, D := m.cfg.EncoderHidden, m.cfg.DecoderHidden
-	p := &encoderProducts{bridge: product{w: m.bridge.Value, n: D, k: 2 * H, ldw: 2 * H}}
+	p := &encoderProducts{bridge: product{name: m.bridge.Name, w: m.bridge.Value, n: D, k: 2 * H, ldw: 2 * H}}
 	for _, layer := range m.enc {
 		p.layers = append(p.layers, [2]lstmProducts{layer[0].products(), layer[1].products()})
 	}
 	switch att := m.att.(type) {
 	case *attention.Additive:
 		mw, _, a := att.Dims()
-		p.keys = product{w: att.Wk.Value, n: a, k: mw, ldw: mw}
+		p.keys = product{name: att.Wk.Name, w: att.Wk.Value, n: a, k: mw, ldw: mw}
 	case *attention.General:
 		mw, q, _ := att.Dims()
-		p.keys = product{w: att.W.Value, n: q, k: mw, ldw: mw}
+		p.keys = product{name: att.W.Name, w: att.W.Value, n: q, k: mw, ldw: mw}
 	}
 	return p
 }
@@ -96,9 +98,9 @@ func quantize(ps []*product) error {
 		wg.Go(func() { p.q, errs[i] = linalg.NewInt8Matrix(p.n, p.k, p.w, p.ldw) })
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for i, err := range errs {
 		if err != nil {
-			return err
+			return fmt.Errorf("int8 weights of %s: %w", ps[i].name, err)
 		}
 	}
 	return nil

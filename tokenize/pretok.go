@@ -18,10 +18,11 @@ var _ sugar.PreTokenizer = fastByteLevel{}
 func (fastByteLevel) PreTokenize(pts *sugar.PreTokenizedString) (*sugar.PreTokenizedString, error) {
 	pts = pts.Split(func(_ int, n *normalizer.NormalizedString) []sugar.SplitIdx {
 		var out []sugar.SplitIdx
-		splitPieces(n.GetNormalized(), func(start, end int) {
+		splitBounded(n.GetNormalized(), func(start, end int) bool {
 			if s := n.Slice(normalizer.NewRange(start, end, normalizer.NormalizedTarget)); s != nil {
 				out = append(out, sugar.SplitIdx{Normalized: s})
 			}
+			return true
 		})
 		return out
 	})

@@ -7,14 +7,14 @@ import (
 )
 
 // splitPieces calls fn with the byte span of each pre-tokenization piece of
-// s, in order; the spans cover s exactly. It implements, without regular
+// s, in order, until fn returns false; the spans cover s exactly. It implements, without regular
 // expressions, what sugarme's ByteLevel pre-tokenizer does with the pattern
 //
 //	's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+
 //
 // (leftmost-first, the text between matches kept as pieces), where \s is
 // Go's ASCII class [\t\n\f\r ]. s must be valid UTF-8.
-func splitPieces(s string, fn func(start, end int)) {
+func splitPieces(s string, fn func(start, end int) bool) {
 	for i := 0; i < len(s); {
 		end := matchAt(s, i)
 		if end < 0 { // whitespace that starts no match: a gap piece
@@ -23,7 +23,9 @@ func splitPieces(s string, fn func(start, end int)) {
 				end++
 			}
 		}
-		fn(i, end)
+		if !fn(i, end) {
+			return
+		}
 		i = end
 	}
 }

@@ -33,7 +33,7 @@ func regexpPieces(s string) []string {
 
 func pieces(s string) []string {
 	var out []string
-	splitPieces(s, func(start, end int) { out = append(out, s[start:end]) })
+	splitPieces(s, func(start, end int) bool { out = append(out, s[start:end]); return true })
 	return out
 }
 
@@ -94,6 +94,6 @@ func BenchmarkSplitPieces(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(line)))
 	for b.Loop() {
-		splitPieces(line, func(int, int) {})
+		splitPieces(line, func(int, int) bool { return true })
 	}
 }

@@ -125,6 +125,11 @@ func (t *Tokenizer) Save(path string) error {
 	return nil
 }
 
+// NeverUnk reports that Encode never gives UnkID: every byte has a token
+// (FromJSON refuses a vocabulary without all 256), so no text is unknown.
+// A translator can then skip the work of replacing <unk> in outputs.
+func (t *Tokenizer) NeverUnk() bool { return true }
+
 // VocabSize returns the number of token ids, special tokens included.
 func (t *Tokenizer) VocabSize() int { return len(t.pieces) }
 

@@ -115,14 +115,15 @@ func (t *Trainer) addLine(s string) error {
 		t.stats.RepairedLines++
 	}
 	t.stats.Lines++
-	splitPieces(s, func(start, end int) {
+	splitBounded(s, func(start, end int) bool {
 		p := s[start:end]
 		t.stats.Pieces++
 		if _, ok := t.counts[p]; ok {
 			t.counts[p]++
-			return
+			return true
 		}
 		t.counts[strings.Clone(p)] = 1
+		return true
 	})
 	return nil
 }

@@ -12,14 +12,14 @@ import (
 )
 
 // naiveMerges is a reference BPE: it recounts every pair before each merge.
-// It follows the same rules as Trainer: pieces from splitPieces, bytes as
+// It follows the same rules as Trainer: pieces from splitBounded, bytes as
 // base tokens, the most frequent pair first with ties to the smaller ids,
 // pairs below minFreq never merged, no token spelled like a special token,
 // an existing token's id reused.
 func naiveMerges(lines []string, vocabSize, minFreq int) []string {
 	counts := map[string]int64{}
 	for _, l := range lines {
-		splitPieces(l, func(s, e int) { counts[l[s:e]]++ })
+		splitBounded(l, func(s, e int) bool { counts[l[s:e]]++; return true })
 	}
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
@@ -247,10 +247,11 @@ func TestTrainSegmentationMatchesSugarme(t *testing.T) {
 // piece.
 func sameSplit(text string, start, end int) bool {
 	ok := false
-	splitPieces(text, func(s, e int) {
+	splitBounded(text, func(s, e int) bool {
 		if s <= start && end <= e {
 			ok = true
 		}
+		return true
 	})
 	return ok
 }

@@ -86,7 +86,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it to translate with an ensemble"},
 			&cli.StringFlag{Name: "input", Aliases: []string{"i"}, Usage: "file to translate, one sentence a line (default: arguments, or standard input)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write, atomically (default: standard output)"},
-			&cli.IntFlag{Name: "beam", Usage: "beam size; 1 is greedy search", Value: def.Search.Beam},
+			&cli.IntFlag{Name: "beam", Usage: fmt.Sprintf("beam size, 1 to %d; 1 is greedy search", search.MaxBeam), Value: def.Search.Beam},
 			&cli.IntFlag{Name: "n-best", Usage: "translations per sentence, at most --beam (more than 1 needs --format jsonl)", Value: 1},
 			&cli.StringFlag{Name: "format", Usage: "output format: text or jsonl", Value: "text"},
 			&cli.StringFlag{Name: "length-norm", Usage: "score normalisation: gnmt, average or none", Value: def.Search.Norm.String()},

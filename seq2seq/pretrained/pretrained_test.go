@@ -41,3 +41,11 @@ func TestLoadUnknown(t *testing.T) {
 		t.Fatalf("error %v, want one listing the built-in models", err)
 	}
 }
+
+func BenchmarkLoadBuiltin(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(Default); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -22,6 +22,12 @@ type File struct {
 	Metadata map[string]string
 	// Tensors are the file's tensors in the order of their data.
 	Tensors []Tensor
+	// Checksum is the CRC-32 (IEEE, as in zlib) of the data buffer as
+	// stored: the bytes after the header. The format has no checksum of
+	// its own; a writer that stores Checksum's value in the metadata lets
+	// a reader detect damaged weights by comparing the two. (hash/crc32
+	// computes it with carry-less multiplication, several GB/s.)
+	Checksum uint32
 
 	index map[string]int
 }
@@ -95,6 +101,9 @@ func Read(r io.ReaderAt, size int64) (*File, error) {
 			return nil, err
 		}
 		f.Tensors[i] = t
+	}
+	if f.Checksum, err = rd.Checksum(); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

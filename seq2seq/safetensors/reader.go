@@ -3,6 +3,7 @@ package safetensors
 import (
 	"bytes"
 	"fmt"
+	"hash/crc32"
 	"io"
 )
 
@@ -86,4 +87,28 @@ func (rd *Reader) decode(e entry, dst []float32) error {
 		return fmt.Errorf("read tensor %q: %w", e.name, err)
 	}
 	return nil
+}
+
+// Checksum returns the CRC-32 (IEEE) of the stored data buffer, the bytes
+// after the header (see File.Checksum). It reads the whole buffer once:
+// in place for OpenBytes, in 1 MiB pieces otherwise.
+func (rd *Reader) Checksum() (uint32, error) {
+	if rd.data != nil {
+		return crc32.ChecksumIEEE(rd.data[rd.dataStart:]), nil
+	}
+	var end int64
+	if n := len(rd.entries); n > 0 {
+		end = rd.entries[n-1].end
+	}
+	var sum uint32
+	buf := make([]byte, min(1<<20, end))
+	for off := int64(0); off < end; {
+		b := buf[:min(int64(len(buf)), end-off)]
+		if _, err := rd.r.ReadAt(b, rd.dataStart+off); err != nil {
+			return 0, fmt.Errorf("read data for the checksum: %w", err)
+		}
+		sum = crc32.Update(sum, crc32.IEEETable, b)
+		off += int64(len(b))
+	}
+	return sum, nil
 }

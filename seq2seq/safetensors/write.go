@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"slices"
 	"strings"
@@ -61,6 +62,28 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string, dtype DTyp
 	binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
 	bw.Write(n[:])
 	bw.Write(header)
+	if err := writeData(bw, tensors, order, dtype); err != nil {
+		return fmt.Errorf("write safetensors: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write safetensors: %w", err)
+	}
+	return nil
+}
+
+// dataOrder returns the order of tensors in the data buffer: sorted by
+// name.
+func dataOrder(tensors []Tensor) []int {
+	order := make([]int, len(tensors))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(tensors[a].Name, tensors[b].Name) })
+	return order
+}
+
+// writeData writes the data buffer: the tensors in order, as dtype.
+func writeData(w io.Writer, tensors []Tensor, order []int, dtype DType) error {
 	const chunk = 1 << 14 // elements converted at a time
 	buf := make([]byte, chunk*dtype.Size())
 	for _, i := range order {
@@ -69,27 +92,33 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string, dtype DTyp
 			k := min(len(data), chunk)
 			b := buf[:k*dtype.Size()]
 			dtype.encode(b, data[:k])
-			if _, err := bw.Write(b); err != nil {
-				return fmt.Errorf("write safetensors: %w", err)
+			if _, err := w.Write(b); err != nil {
+				return err
 			}
 			data = data[k:]
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write safetensors: %w", err)
-	}
 	return nil
+}
+
+// Checksum returns the checksum (see File.Checksum) of the data buffer
+// that Write writes for tensors stored as dtype, so that a writer can put
+// it in the metadata and a reader compare it with File.Checksum.
+func Checksum(tensors []Tensor, dtype DType) (uint32, error) {
+	if dtype.Size() == 0 {
+		return 0, fmt.Errorf("safetensors checksum: unsupported dtype %q (want F32, F16 or BF16)", dtype)
+	}
+	h := crc32.NewIEEE()
+	if err := writeData(h, tensors, dataOrder(tensors), dtype); err != nil {
+		return 0, fmt.Errorf("safetensors checksum: %w", err)
+	}
+	return h.Sum32(), nil
 }
 
 // encodeHeader returns the padded JSON header and the order of tensors in
 // the data buffer.
 func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]byte, []int, error) {
-	order := make([]int, len(tensors))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(tensors[a].Name, tensors[b].Name) })
-
+	order := dataOrder(tensors)
 	var h bytes.Buffer
 	enc := json.NewEncoder(&h)
 	enc.SetEscapeHTML(false)

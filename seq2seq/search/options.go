@@ -44,9 +44,22 @@ func ParseNormalization(s string) (Normalization, error) {
 	return 0, fmt.Errorf("unknown length normalisation %q (want none, gnmt or average)", s)
 }
 
+// MaxBeam is the largest beam Options.Validate accepts. Wider beams do
+// not translate better (BLEU usually falls past 10) and cost memory and
+// time in proportion: a step of beam 100,000 took tens of seconds, so a
+// canceled run could not stop.
+const MaxBeam = 64
+
+// MaxRows bounds the rows (sentences times beam) decoded in one step: a
+// batch of wide beams is searched in smaller batches, so that one step
+// takes a fraction of a second and a canceled search stops within one
+// (the context is checked before every step).
+const MaxRows = 512
+
 // Options configure a search. Start from DefaultOptions.
 type Options struct {
-	// Beam is the number of live hypotheses kept per sentence; 1 is greedy search.
+	// Beam is the number of live hypotheses kept per sentence, 1 to
+	// MaxBeam; 1 is greedy search.
 	Beam int
 	// NBest is the number of hypotheses returned per sentence, 1 to Beam.
 	NBest int
@@ -57,7 +70,8 @@ type Options struct {
 	// floor(MaxLenRatio*m) + MaxLenConst output tokens before </s>.
 	MaxLenRatio float64
 	MaxLenConst int
-	// BatchSize is the number of sentences decoded together.
+	// BatchSize is the number of sentences decoded together (fewer when
+	// BatchSize*Beam is above MaxRows).
 	BatchSize int
 	// NoAttention leaves Hypothesis.Attn nil, saving memory and copies.
 	NoAttention bool
@@ -72,8 +86,8 @@ func DefaultOptions() Options {
 // Validate reports every invalid setting of o.
 func (o Options) Validate() error {
 	var errs []error
-	if o.Beam < 1 {
-		errs = append(errs, fmt.Errorf("beam must be at least 1, got %d", o.Beam))
+	if o.Beam < 1 || o.Beam > MaxBeam {
+		errs = append(errs, fmt.Errorf("beam must be between 1 and %d, got %d", MaxBeam, o.Beam))
 	}
 	if o.NBest < 1 || o.NBest > max(o.Beam, 1) {
 		errs = append(errs, fmt.Errorf("n-best must be between 1 and the beam size %d, got %d", o.Beam, o.NBest))
@@ -100,6 +114,12 @@ func (o Options) Validate() error {
 		return fmt.Errorf("search options: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// batchSize returns the number of sentences to decode together: BatchSize,
+// or fewer so that a step has at most MaxRows rows.
+func (o Options) batchSize() int {
+	return max(1, min(o.BatchSize, MaxRows/o.Beam))
 }
 
 // maxLen returns the most output tokens before </s> for m source tokens.

@@ -121,8 +121,9 @@ func run(ctx context.Context, dec Decoder, src [][]int, opt Options, f batchFunc
 		return nil, fmt.Errorf("search: vocabulary size %d is too small (want more than %d)", v, EOSID+1)
 	}
 	out := make([][]Hypothesis, len(src))
-	for lo := 0; lo < len(src); lo += opt.BatchSize {
-		hi := min(lo+opt.BatchSize, len(src))
+	bs := opt.batchSize()
+	for lo := 0; lo < len(src); lo += bs {
+		hi := min(lo+bs, len(src))
 		b, err := begin(ctx, dec, src[lo:hi], opt)
 		if err != nil {
 			return nil, fmt.Errorf("search sentences %d-%d: %w", lo+1, hi, err)

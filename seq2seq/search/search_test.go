@@ -240,14 +240,14 @@ func score(opt search.Options, logProb float64, n int) float64 {
 }
 
 func TestBeamFindsExhaustiveBest(t *testing.T) {
-	const v, maxLen = 7, 3 // outputs over {1, 4, 5, 6}: 85 of at most 3 tokens
-	toks := []int{1, 4, 5, 6}
+	const v, maxLen = 6, 3 // outputs over {1, 4, 5}: 40 of at most 3 tokens
+	toks := []int{1, 4, 5}
 	for _, norm := range []search.Normalization{search.NormNone, search.NormGNMT, search.NormAverage} {
 		for seed := range uint64(4) {
 			dec := searchtest.NewRandom(v, 50, 1.5, seed)
 			src := randomSource(6, v, 5, seed)
 			opt := search.DefaultOptions()
-			opt.Beam, opt.NBest, opt.Norm, opt.Alpha = 85, 10, norm, 1.2
+			opt.Beam, opt.NBest, opt.Norm, opt.Alpha = 40, 10, norm, 1.2
 			opt.MaxLenRatio, opt.MaxLenConst = 0, maxLen
 			res, err := search.Search(context.Background(), dec, src, opt)
 			if err != nil {
@@ -431,7 +431,8 @@ func TestErrors(t *testing.T) {
 		opt  func(*search.Options)
 		want string
 	}{
-		{"beam 0", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.Beam = 0 }, "beam must be at least 1"},
+		{"beam 0", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.Beam = 0 }, "beam must be between 1 and 64, got 0"},
+		{"beam above the maximum", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.Beam = search.MaxBeam + 1 }, "beam must be between 1 and 64, got 65"},
 		{"n-best above beam", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.NBest = 6 }, "n-best must be between 1 and the beam size 5"},
 		{"no length", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.MaxLenRatio, o.MaxLenConst = 0, 0 }, "no output could be produced"},
 		{"batch 0", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.BatchSize = 0 }, "batch size must be at least 1"},

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
@@ -171,6 +172,9 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 			return nil, fmt.Errorf("metadata %s: %w", key, err)
 		}
 	}
+	if err := ck.State.check(); err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", metaState, err)
+	}
 	if len(f.Extra) == 0 {
 		return ck, nil
 	}
@@ -195,6 +199,9 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 			if !slices.Equal(t.Shape, p.Shape) || len(t.Data) != len(p.Value) {
 				return nil, fmt.Errorf("optimizer moment %s%s has shape %v, the parameter %v", mv.prefix, p.Name, t.Shape, p.Shape)
 			}
+			if err := checkMoment(mv.prefix+p.Name, t.Data, mv.prefix == prefixV); err != nil {
+				return nil, err
+			}
 			mv.dst[i] = t.Data
 			delete(extra, mv.prefix+p.Name)
 		}
@@ -205,6 +212,42 @@ func decodeCheckpoint(f *seq2seq.File) (*Checkpoint, error) {
 		}
 	}
 	return ck, nil
+}
+
+// check rejects a trainer state no run could have written: a negative
+// count or step, or a negative learning rate.
+func (s *State) check() error {
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{
+		{"step", int64(s.Step)}, {"adam_steps", int64(s.AdamSteps)}, {"epoch", int64(s.Epoch)}, {"batch", int64(s.Batch)},
+		{"best_step", int64(s.BestStep)}, {"best_file_step", int64(s.BestFileStep)}, {"bad_validations", int64(s.BadValidations)},
+		{"lr_bad", int64(s.LRBad)}, {"last_valid", int64(s.LastValid)}, {"target_tokens", s.TargetTokens},
+	} {
+		if c.v < 0 {
+			return fmt.Errorf("%s is %d, cannot be negative", c.name, c.v)
+		}
+	}
+	if s.LR < 0 {
+		return fmt.Errorf("lr is %g, cannot be negative", s.LR)
+	}
+	return nil
+}
+
+// checkMoment rejects an optimizer moment that no training run could
+// have written: a NaN or infinity, or, for a second moment (a running
+// mean of squares), a negative value.
+func checkMoment(name string, v []float32, second bool) error {
+	if i := linalg.NonFinite(v); i >= 0 {
+		return fmt.Errorf("optimizer moment %s is damaged: value %d of %d is %v", name, i, len(v), v[i])
+	}
+	if second {
+		if i := slices.IndexFunc(v, func(x float32) bool { return x < 0 }); i >= 0 {
+			return fmt.Errorf("optimizer moment %s is damaged: value %d of %d is %v, a mean of squares cannot be negative", name, i, len(v), v[i])
+		}
+	}
+	return nil
 }
 
 // Apply copies the checkpoint's parameters into params and, if opt is not

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -108,6 +109,12 @@ func TestLoadCheckpointErrors(t *testing.T) {
 		if tensors != nil {
 			ts = tensors(ts)
 		}
+		// A well-formed file with the change: its checksum matches.
+		sum, err := safetensors.Checksum(ts, safetensors.F32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meta["weights_crc32"] = fmt.Sprintf("%08x", sum)
 		p := filepath.Join(dir, name)
 		if err := safetensors.WriteFile(p, ts, meta, safetensors.F32); err != nil {
 			t.Fatal(err)
@@ -120,6 +127,17 @@ func TestLoadCheckpointErrors(t *testing.T) {
 			return slices.DeleteFunc(ts, func(t safetensors.Tensor) bool { return t.Name == name })
 		}
 	}
+	setFirst := func(name string, v float32) func([]safetensors.Tensor) []safetensors.Tensor {
+		return func(ts []safetensors.Tensor) []safetensors.Tensor {
+			for i, t := range ts {
+				if t.Name == name {
+					ts[i].Data = slices.Clone(t.Data)
+					ts[i].Data[0] = v
+				}
+			}
+			return ts
+		}
+	}
 	garbage := filepath.Join(dir, "garbage")
 	os.WriteFile(garbage, []byte("not a checkpoint at all"), 0o644)
 	for _, tc := range []struct {
@@ -130,6 +148,8 @@ func TestLoadCheckpointErrors(t *testing.T) {
 		{"format", write("other", func(m map[string]string) { m["format"] = "pt" }, nil), `metadata format is "pt"`},
 		{"model only", write("model", func(m map[string]string) { delete(m, "checkpoint_format") }, nil), "cannot be resumed"},
 		{"no state", write("nostate", func(m map[string]string) { delete(m, "trainer_state") }, nil), "no trainer_state"},
+		{"negative step", write("negstep", func(m map[string]string) { m["trainer_state"] = `{"step":-3}` }, nil), "step is -3, cannot be negative"},
+		{"negative lr", write("neglr", func(m map[string]string) { m["trainer_state"] = `{"lr":-1}` }, nil), "lr is -1, cannot be negative"},
 		{"bad state", write("badstate", func(m map[string]string) { m["trainer_state"] = `{"lr":"x"}` }, nil), "trainer_state"},
 		{"bad json", write("badjson", func(m map[string]string) { m["config"] = "{" }, nil), "config"},
 		// The model loader checks the configuration against the weights
@@ -145,6 +165,9 @@ func TestLoadCheckpointErrors(t *testing.T) {
 		{"unknown tensor", write("unknown", same, func(ts []safetensors.Tensor) []safetensors.Tensor {
 			return append(ts, safetensors.Tensor{Name: "ema/w", Shape: []int{1}, Data: []float32{0}})
 		}), "unexpected tensor ema/w"},
+		{"NaN moment", write("nanmoment", same, setFirst("adam.m/proj.b", float32(math.NaN()))), "optimizer moment adam.m/proj.b is damaged: value 0"},
+		{"negative second moment", write("negmoment", same, setFirst("adam.v/output.w", -1)), "a mean of squares cannot be negative"},
+		{"Inf weight", write("infweight", same, setFirst("decoder.wh", float32(math.Inf(1)))), "weight decoder.wh is damaged"},
 		{"corrupt", garbage, "safetensors:"},
 		{"missing", filepath.Join(dir, "missing"), "no such file"},
 	} {

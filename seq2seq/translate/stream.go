@@ -339,6 +339,12 @@ func (t *Translator) prepare(c *chunk) []int {
 		if it.res.Err != nil || strings.TrimSpace(it.res.Source) == "" {
 			continue
 		}
+		if n := minTokens(t.src, it.res.Source, t.opt.MaxTokens); n > t.opt.MaxTokens {
+			// Refused before encoding, which costs far more than this
+			// count on a long line (a megabyte of garbage).
+			it.res.Err = fmt.Errorf("%w: more than %d", ErrTooManyTokens, t.opt.MaxTokens)
+			continue
+		}
 		enc, err := t.src.Encode(it.res.Source)
 		switch {
 		case err != nil:
@@ -351,6 +357,16 @@ func (t *Translator) prepare(c *chunk) []int {
 		}
 	}
 	return todo
+}
+
+// minTokens returns a lower bound on the number of tokens of text,
+// counted up to limit+1, when the tokenizer can give one cheaply
+// (tokenize.Tokenizer.MinTokens), else 0.
+func minTokens(tok Tokenizer, text string, limit int) int {
+	if m, ok := tok.(interface{ MinTokens(string, int) int }); ok && utf8.ValidString(text) {
+		return m.MinTokens(text, limit)
+	}
+	return 0
 }
 
 // translate decodes the batch j and stores the results in its chunk. It

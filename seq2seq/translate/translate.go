@@ -21,6 +21,9 @@
 // Output tokens <unk> are replaced, unless Options.NoUnkReplace is set, by
 // the source word (a whitespace-separated field of the input line) of the
 // source token that got the highest attention when the <unk> was produced.
+// A target tokenizer that never produces <unk> (byte-level BPE: see
+// tokenize.Tokenizer.NeverUnk) sets NoUnkReplace: the model never saw
+// <unk> in training, and the attention the replacement needs is not kept.
 package translate
 
 import (
@@ -134,11 +137,24 @@ func New(dec search.Decoder, src, tgt Tokenizer, opt Options) (*Translator, erro
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
+	if neverUnk(tgt) {
+		// No training target held <unk>: replacing it is work for
+		// nothing, and keeping attention for it costs a copy per step
+		// and hypothesis.
+		opt.NoUnkReplace = true
+	}
 	opt.Search.NoAttention = opt.NoUnkReplace && !opt.Attention
 	if opt.Errors == nil {
 		opt.Errors = io.Discard
 	}
 	return &Translator{dec: dec, src: src, tgt: tgt, opt: opt}, nil
+}
+
+// neverUnk reports whether tok says that it never produces <unk>
+// (tokenize.Tokenizer.NeverUnk).
+func neverUnk(tok Tokenizer) bool {
+	n, ok := tok.(interface{ NeverUnk() bool })
+	return ok && n.NeverUnk()
 }
 
 // TranslateIDs translates tokenized sentences (ids without special tokens)
