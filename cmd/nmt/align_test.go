@@ -79,7 +79,7 @@ func runAlign(t *testing.T, stdin string, args ...string) (string, error) {
 	}
 	var out, errOut bytes.Buffer
 	app.Writer, app.ErrWriter, app.Reader = &out, &errOut, strings.NewReader(stdin)
-	err := app.Run(append([]string{"nmt", "align", "-m", "fake.nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt", "align", "-m", "fake.nmt"}, args...))
 	return out.String(), err
 }
 

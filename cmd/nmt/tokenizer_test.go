@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func runTokenizer(t *testing.T, stdin string, args ...string) (string, string, e
 	app := newApp()
 	app.Reader = strings.NewReader(stdin)
 	app.Writer, app.ErrWriter = &out, &errOut
-	err := app.Run(append([]string{"nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -212,7 +213,7 @@ func TestTokenizerErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"train without files", []string{"train", "-o", "x.json"}, "", 2, "at least one training file"},
-		{"train without output", []string{"train", "a.txt"}, "", 1, "output"},
+		{"train without output", []string{"train", "a.txt"}, "", 2, "--output is required"},
 		{"train small vocabulary", []string{"train", "--vocab-size", "100", "-o", "x.json", "a.txt"}, "", 2, "below the 260"},
 		{"train missing file", []string{"train", "-o", filepath.Join(t.TempDir(), "x.json"), missing}, "", 1, "missing.json"},
 		{"encode two modes", []string{"encode", "-t", tok, "--ids", "--both", "x"}, "", 2, "only one of"},

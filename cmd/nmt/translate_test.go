@@ -67,7 +67,7 @@ func runTranslateCLIContext(t *testing.T, ctx context.Context, stdin io.Reader, 
 	}
 	app.Reader = stdin
 	app.Writer, app.ErrWriter = &out, &errOut
-	err = app.RunContext(ctx, append([]string{"nmt", "translate"}, args...))
+	err = runApp(ctx, app, append([]string{"nmt", "translate"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -243,5 +243,28 @@ func TestTranslateCommandErrors(t *testing.T) {
 				t.Errorf("stdout %q, want nothing", out)
 			}
 		})
+	}
+}
+
+// TestTranslateFlagsAfterArguments checks that flags after the sentences
+// are parsed as flags, and that "--" passes text that looks like a flag.
+func TestTranslateFlagsAfterArguments(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out.en")
+	stdout, stderr, err := runTranslateCLI(t, "", "ein Mann fährt", "-m", "reverse.nmt", "-o", out, "--beam", "1")
+	if err != nil {
+		t.Fatalf("error %v; stderr:\n%s", err, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("standard output %q, want nothing (the translation goes to -o)", stdout)
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "fährt Mann ein\n" {
+		t.Errorf("output file %q (%v), want the one translation", got, err)
+	}
+	stdout, stderr, err = runTranslateCLI(t, "", "-m", "reverse.nmt", "ein", "--", "-o", "Mann")
+	if err != nil {
+		t.Fatalf("error %v; stderr:\n%s", err, stderr)
+	}
+	if want := "ein\n-o\nMann\n"; stdout != want {
+		t.Errorf("after --: standard output %q, want %q", stdout, want)
 	}
 }
