@@ -12,6 +12,7 @@ import (
 
 	"github.com/attnmt/nmt/attention/align"
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/translate"
@@ -72,11 +73,11 @@ are drawn with installed system fonts (fonts-droid-fallback, fonts-noto-cjk,
 fonts-dejavu-core) or the fonts given with --font.
 
 Examples:
-   nmt align -m de-en.nmt -i test.de -f pharaoh > test.align
-   nmt align -m de-en.nmt -i test.de --ref test.en -f html -o report.html
-   nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
-   nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
-   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv
+   nmt align -m de-en -i test.de -f pharaoh > test.align
+   nmt align -m de-en -i test.de --ref test.en -f html -o report.html
+   nmt align -m de-en -i one.de -f png -o heatmap.png
+   nmt align -m de-en -i test.de -f svg -o heatmaps/
+   nmt align -m de-en -i test.de --ref test.en -f csv --subword -o att.csv
    nmt align -i big.de --ref big.en -o big.align --shard auto/64   # see docs/scale-out.md`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
@@ -155,6 +156,9 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 			return err
 		}
 	}
+	if err := checkAlignOutput(req, len(srcs)); err != nil {
+		return err
+	}
 	ms, opt, err := alignMatrices(c, req, load, srcs, refs)
 	if err != nil {
 		return err
@@ -205,6 +209,30 @@ func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, r
 		}
 	}
 	return ms, opt, nil
+}
+
+// checkAlignOutput checks, before the model is loaded, that the output
+// files of n sentences can be written.
+func checkAlignOutput(req alignRequest, n int) error {
+	if req.output == "" {
+		return nil
+	}
+	paths := []string{req.output}
+	if req.format.Image() {
+		var err error
+		if paths, err = align.HeatmapPaths(req.output, n, req.format); err != nil {
+			if errors.Is(err, align.ErrPattern) {
+				return cli.Exit("nmt align: "+err.Error(), 2)
+			}
+			return err
+		}
+	}
+	for _, p := range paths {
+		if err := atomicfile.Check(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readAlignLines reads all lines of path, or of the app's standard input

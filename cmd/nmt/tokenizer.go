@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/tokenize"
 )
 
@@ -68,6 +69,9 @@ func tokenizerTrain(c *cli.Context) error {
 	}
 	if c.Int("vocab-size") < 1 || c.Int("min-frequency") < 1 {
 		return cli.Exit("--vocab-size and --min-frequency must be positive", 2)
+	}
+	if err := atomicfile.Check(c.String("output")); err != nil {
+		return err
 	}
 	start := time.Now()
 	tr, err := tokenize.NewTrainer(tokenize.TrainOptions{

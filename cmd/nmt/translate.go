@@ -76,11 +76,11 @@ int8). The members must share their tokenizers (models trained with the same
 tokenizer files, or checkpoints of one run).
 
 Examples:
-   nmt translate --model de-en.nmt "Ein Mann fährt Fahrrad."
-   nmt translate --model de-en.nmt < in.de > out.en
-   nmt translate --model de-en.nmt -i test.de.gz -o test.en --beam 10
+   nmt translate --model de-en "Ein Mann fährt Fahrrad."
+   nmt translate --model de-en < in.de > out.en
+   nmt translate --model de-en -i test.de.gz -o test.en --beam 10
    nmt translate -i big.de -o big.en --shard auto/64   # one shard of 64, see docs/scale-out.md
-   nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
+   nmt translate --model de-en --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
    nmt translate -m run/ckpt-9000.safetensors -m run/best.safetensors -i test.de -o test.en`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it to translate with an ensemble"},

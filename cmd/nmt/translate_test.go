@@ -60,11 +60,7 @@ func runTranslateCLIContext(t *testing.T, ctx context.Context, stdin io.Reader, 
 	t.Helper()
 	var out, errOut bytes.Buffer
 	app := newApp()
-	for i, cmd := range app.Commands {
-		if cmd.Name == "translate" {
-			app.Commands[i] = newTranslateCommand(fakeModel)
-		}
-	}
+	replaceCommand(app, newTranslateCommand(fakeModel))
 	app.Reader = stdin
 	app.Writer, app.ErrWriter = &out, &errOut
 	err = runApp(ctx, app, append([]string{"nmt", "translate"}, args...))
@@ -267,4 +263,35 @@ func TestTranslateFlagsAfterArguments(t *testing.T) {
 	if want := "ein\n-o\nMann\n"; stdout != want {
 		t.Errorf("after --: standard output %q, want %q", stdout, want)
 	}
+}
+
+// TestTranslateOutputCheckedFirst checks that -o naming a directory or a
+// file in a missing directory fails before any input is read, naming the
+// path given.
+func TestTranslateOutputCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ out, want string }{
+		{dir, dir + ": is a directory"},
+		{filepath.Join(dir, "no", "out.en"), filepath.Join(dir, "no", "out.en") + ": no such directory"},
+	} {
+		in := &countingReader{r: strings.NewReader("ein Mann\n")}
+		_, _, err := runTranslateCLIContext(t, context.Background(), in, "-m", "reverse.nmt", "-o", tt.out)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("-o %s: error %v, want one with %q", tt.out, err, tt.want)
+		}
+		if in.reads > 0 {
+			t.Errorf("-o %s: input read before the output was checked", tt.out)
+		}
+	}
+}
+
+// countingReader counts the Reads of r.
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
 }

@@ -22,6 +22,17 @@ func runMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
+// replaceCommand puts cmd in place of the app's command of the same name,
+// set up for usage errors as newApp sets up its own.
+func replaceCommand(app *cli.App, cmd *cli.Command) {
+	for i, c := range app.Commands {
+		if c.Name == cmd.Name {
+			checkCommandUsage(app.Name, cmd)
+			app.Commands[i] = cmd
+		}
+	}
+}
+
 // commandPaths lists the full names of every command of app below the
 // root, such as "tokenizer encode".
 func commandPaths(cmds []*cli.Command, parent []string) [][]string {

@@ -148,3 +148,40 @@ func TestCreateErrorsNameThePath(t *testing.T) {
 		}
 	}
 }
+
+// TestCheck checks that Check finds the errors Create would, and changes
+// nothing.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	readOnly := filepath.Join(dir, "ro")
+	os.Mkdir(readOnly, 0o555)
+	fifo := filepath.Join(dir, "pipe")
+	syscall.Mkfifo(fifo, 0o600)
+	existing := filepath.Join(dir, "old.txt")
+	os.WriteFile(existing, []byte("old"), 0o644)
+	tests := []struct {
+		path    string
+		wantErr string
+	}{
+		{existing, ""},
+		{filepath.Join(dir, "new.txt"), ""},
+		{fifo, ""}, // not opened: no reader waits
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing", "x"), "no such directory"},
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		tests = append(tests, struct{ path, wantErr string }{filepath.Join(readOnly, "x"), "permission denied"})
+	}
+	for _, tt := range tests {
+		err := Check(tt.path)
+		if (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("Check(%s) = %v, want error %q", tt.path, err, tt.wantErr)
+		}
+	}
+	if got := read(t, existing); got != "old" {
+		t.Errorf("Check changed %s: %q", existing, got)
+	}
+	if n := names(t, dir); len(n) != 3 {
+		t.Errorf("Check left files: %v, want old.txt, pipe and ro", n)
+	}
+}

@@ -2,9 +2,12 @@ package translate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
@@ -67,9 +70,14 @@ func (c Compute) resolve() Compute {
 func LoadModel(path string, c Compute) (*Model, error) {
 	var f *seq2seq.File
 	var err error
-	if _, statErr := os.Stat(path); statErr != nil && pretrained.Has(path) {
+	_, statErr := os.Stat(path)
+	switch {
+	case statErr != nil && pretrained.Has(path):
 		f, err = pretrained.Load(path)
-	} else {
+	case errors.Is(statErr, fs.ErrNotExist):
+		return nil, fmt.Errorf("load model %s: no such file, and no built-in model of that name (built-in: %s)",
+			path, strings.Join(pretrained.Names(), ", "))
+	default:
 		f, err = seq2seq.LoadFile(path)
 	}
 	if err != nil {
