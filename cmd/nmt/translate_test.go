@@ -89,8 +89,12 @@ func TestTranslateCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, errOut, err := runTranslateCLI(t, tt.stdin, tt.args...)
-			if err != nil {
-				t.Fatalf("error %v; stderr:\n%s", err, errOut)
+			// A failed line gives a complete output and status 1.
+			if wantFail := tt.errContain != ""; (err != nil) != wantFail || (err != nil && exitCode(err) != 1) {
+				t.Fatalf("error %v, want one with status 1: %v; stderr:\n%s", err, wantFail, errOut)
+			}
+			if err != nil && !strings.Contains(err.Error(), "1 of ") {
+				t.Errorf("error %q does not count the failed lines", err)
 			}
 			if out != tt.out {
 				t.Errorf("stdout %q, want %q", out, tt.out)
@@ -104,8 +108,8 @@ func TestTranslateCommand(t *testing.T) {
 
 func TestTranslateCommandJSONL(t *testing.T) {
 	out, errOut, err := runTranslateCLI(t, "ein Mann\n\neine \xff\n", "--model", "reverse.nmt", "--format", "jsonl", "--n-best", "2", "--beam", "3", "--attention")
-	if err != nil {
-		t.Fatalf("error %v; stderr:\n%s", err, errOut)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "1 of 3 lines failed") {
+		t.Fatalf("error %v, want 1 of 3 lines failed; stderr:\n%s", err, errOut)
 	}
 	path := filepath.Join("testdata", "translate_jsonl.golden")
 	if translateGoldenUpdate() {
@@ -135,8 +139,8 @@ func TestTranslateCommandFiles(t *testing.T) {
 	}
 	outPath := filepath.Join(dir, "out.en")
 	stdout, errOut, err := runTranslateCLI(t, "", "--model", "reverse.nmt", "-i", in, "-o", outPath)
-	if err != nil {
-		t.Fatalf("error %v; stderr:\n%s", err, errOut)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "1 of 4 lines failed") {
+		t.Fatalf("error %v, want 1 of 4 lines failed, after the output is written; stderr:\n%s", err, errOut)
 	}
 	if stdout != "" {
 		t.Errorf("stdout %q, want nothing", stdout)
