@@ -33,6 +33,14 @@ Examples:
 		Writer:         os.Stdout,
 		ErrWriter:      os.Stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // main reports errors and exits
+		// An invalid NMT_BLAS or NMT_NOASM, or a backend NMT_BLAS requires
+		// but cannot load, is an error, not a silent fallback to pure Go.
+		Before: func(*cli.Context) error {
+			if err := linalg.CheckEnv(); err != nil {
+				return cli.Exit("nmt: "+err.Error(), exitUsage)
+			}
+			return nil
+		},
 		Commands: []*cli.Command{
 			translateCommand(),
 			alignCommand(),

@@ -55,8 +55,8 @@ func helpExamples(app *cli.App) []helpExample {
 	return out
 }
 
-// shellWords splits a command line into words, honouring double quotes.
-func shellWords(s string) []string {
+// exampleWords splits a command line into words, honouring double quotes.
+func exampleWords(s string) []string {
 	var words []string
 	var w strings.Builder
 	inWord, quoted := false, false
@@ -115,7 +115,7 @@ func TestHelpExamples(t *testing.T) {
 		t.Run(ex.line, func(t *testing.T) {
 			var stdin []byte
 			for _, stage := range strings.Split(ex.line, " | ") {
-				words := shellWords(stage)
+				words := exampleWords(stage)
 				var args []string
 				var outFile string
 				for i := 0; i < len(words); i++ {

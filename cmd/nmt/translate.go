@@ -122,6 +122,9 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if err != nil {
 		return err
 	}
+	if compute == translate.ComputeAuto && m.compute == translate.ComputeFloat32 && translate.NoAsmChangesAuto() {
+		slog.New(slog.NewTextHandler(c.App.ErrWriter, nil)).Warn("NMT_NOASM is set: --compute auto uses float32, not int8 (give --compute int8 to keep int8 arithmetic, in slow pure Go)")
+	}
 	if c.IsSet("shard") {
 		return translateShard(c, m, opt)
 	}

@@ -168,3 +168,18 @@ func TestInterspersed(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvironmentErrors checks that an invalid NMT_BLAS or NMT_NOASM is a
+// one-line error naming the variable, for every command, instead of a
+// silent fallback to pure Go.
+func TestEnvironmentErrors(t *testing.T) {
+	for _, tt := range []struct{ name, value string }{{"NMT_BLAS", "bogus"}, {"NMT_NOASM", "maybe"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(tt.name, tt.value)
+			for _, p := range commandPaths(newApp().Commands, nil) {
+				code, stdout, stderr := runMain(t, p...)
+				checkUsageLine(t, code, stdout, stderr, tt.name+`="`+tt.value+`"`)
+			}
+		})
+	}
+}
