@@ -99,6 +99,7 @@ func TestTrainResumeRejectsDataFlags(t *testing.T) {
 		{"--train-src", "x"}, {"--train-tgt", "x"}, {"--valid-src", "x"}, {"--valid-tgt", "x"},
 		{"--multi30k", "d"}, {"--src", "fr"}, {"--tgt", "fr"},
 		{"--src-tokenizer", "t.json"}, {"--tgt-tokenizer", "t.json"}, {"--vocab-size", "100"},
+		{"--seed", "2"}, {"--batch-tokens", "512"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			_, _, err := runNMT(t, append([]string{"train", "--resume", "--out", dir}, args...)...)
