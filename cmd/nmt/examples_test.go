@@ -84,10 +84,13 @@ func exampleWords(s string) []string {
 // TestHelpExamples runs every example line of every command's help, as
 // written, in a directory of small input files named as the examples name
 // them; with the built-in models for translate and align. Only what cannot
-// run in a test is changed: training runs stop after 2 steps and train on a
-// tiny corpus (a fake Multi30k directory at ../shared/data/multi30k), the
-// Multi30k download comes from a local server over the real files, and
-// "runs/deen/best.safetensors" is the checkpoint an earlier example wrote.
+// run in a test is changed: training runs stop after 2 steps (a resumed one
+// after 4) and train on a tiny corpus (a fake Multi30k directory at
+// ../shared/data/multi30k), the Multi30k download comes from a local server
+// over the real files, "runs/deen" is the run directory the training
+// examples wrote (its checkpoints stand for the ones an example names, and
+// --average takes at most as many as there are), and a model under run/
+// that no example has trained yet is the built-in de-en.
 // Lines that need the real Multi30k files are skipped without them.
 func TestHelpExamples(t *testing.T) {
 	if testing.Short() {
@@ -160,9 +163,23 @@ func TestHelpExamples(t *testing.T) {
 // TestHelpExamples), skipping it when it needs the real Multi30k files.
 func adaptExample(t *testing.T, args []string, shared string, server *httptest.Server) []string {
 	line := strings.Join(args, " ")
+	ckpts, _ := filepath.Glob("run/ckpt-*.safetensors")
+	used := 0
 	for i, a := range args {
-		if a == "runs/deen/best.safetensors" {
-			args[i] = "run/best.safetensors"
+		if rest, ok := strings.CutPrefix(a, "runs/deen"); ok {
+			a = "run" + rest
+		}
+		switch {
+		case !strings.HasPrefix(a, "run/") || fileExists(a) || (i > 0 && args[i-1] == "--out"):
+		case i > 0 && (args[i-1] == "-m" || args[i-1] == "--model"):
+			a = "de-en" // a model the example trains later
+		case strings.HasPrefix(a, "run/ckpt-") && used < len(ckpts):
+			a = ckpts[used] // the checkpoints the training examples wrote
+			used++
+		}
+		args[i] = a
+		if i > 0 && args[i-1] == "--average" {
+			args[i] = fmt.Sprint(min(len(ckpts), atoi(t, a)))
 		}
 	}
 	switch {
@@ -178,10 +195,25 @@ func adaptExample(t *testing.T, args []string, shared string, server *httptest.S
 		if !strings.Contains(line, "--from") && strings.HasPrefix(line, "nmt corpus fetch") {
 			args = append(args, "--base-url", server.URL+"/")
 		}
+	case strings.HasPrefix(line, "nmt train --resume"):
+		args = append(args, "--max-steps", "4") // a second checkpoint, for the export examples
 	case strings.HasPrefix(line, "nmt train") && !strings.Contains(line, "--print-config"):
 		args = append(args, "--max-steps", "2")
 	}
 	return args
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func atoi(t *testing.T, s string) int {
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return n
 }
 
 // writeExampleFiles writes the input files the help examples name into

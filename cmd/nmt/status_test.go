@@ -37,7 +37,7 @@ func TestExitStatusWhenLinesFail(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			app := newApp()
 			replaceCommand(app, newTranslateCommand(fakeModel))
-			replaceCommand(app, newAlignCommand(func(context.Context, string) (align.Aligner, error) { return &fakeAligner{}, nil }))
+			replaceCommand(app, newAlignCommand(func(context.Context, []string) (align.Aligner, error) { return &fakeAligner{}, nil }))
 			var out, errOut bytes.Buffer
 			app.Reader, app.Writer, app.ErrWriter = strings.NewReader(tt.stdin), &out, &errOut
 			code := run(context.Background(), app, append([]string{"nmt"}, tt.args...))

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // ErrPlanChanged reports a resumed run whose configuration changes what a
@@ -18,7 +19,7 @@ var ErrPlanChanged = errors.New("a resumed run cannot change this")
 // settings may change. MaxTime is per run: a resumed run counts it anew.
 func CheckResume(stored, cfg Config) error {
 	var changed []string
-	if stored.Data != cfg.Data {
+	if !reflect.DeepEqual(stored.Data, cfg.Data) {
 		changed = append(changed, "data")
 	}
 	if stored.Tokenizer != cfg.Tokenizer {

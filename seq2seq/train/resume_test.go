@@ -22,6 +22,7 @@ func TestCheckResume(t *testing.T) {
 		{"batch tokens", func(c *Config) { c.Schedule.BatchTokens /= 2 }, true},
 		{"max sentences", func(c *Config) { c.Schedule.MaxSentences = 10 }, true},
 		{"data", func(c *Config) { c.Data.MaxLen = 10 }, true},
+		{"corpora", func(c *Config) { c.Data.Corpora = []CorpusConfig{{Name: "x", Weight: 1}} }, true},
 		{"tokenizer", func(c *Config) { c.Tokenizer.VocabSize = 100 }, true},
 	}
 	for _, tt := range tests {
