@@ -117,7 +117,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"corpus", "stats", "--max-len", "x"}, `--max-len "x": want an integer`},
 		{[]string{"corpus", "stats"}, "give either --src and --tgt, or --tsv"},
 		{[]string{"corpus", "filter", "--src", "a"}, "give either --out-src and --out-tgt, or --out-tsv"},
-		{[]string{"export", "only-one"}, "want CHECKPOINT and OUT"},
+		{[]string{"export", "only-one"}, "want CHECKPOINT... and OUT"},
 		{[]string{"export", "--dtype", "f8", "a", "b"}, `unknown --dtype "f8"`},
 	}
 	for _, tt := range tests {
