@@ -58,3 +58,13 @@ func TestExitStatusWhenLinesFail(t *testing.T) {
 		})
 	}
 }
+
+// withoutLinesFailed returns nil for the status-1 error of a complete run
+// in which some lines failed (the corpora of the shard tests hold invalid
+// lines on purpose), and err otherwise.
+func withoutLinesFailed(err error) error {
+	if err != nil && exitCode(err) == 1 && strings.Contains(err.Error(), " lines failed (reported above") {
+		return nil
+	}
+	return err
+}

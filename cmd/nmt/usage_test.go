@@ -178,7 +178,10 @@ func TestEnvironmentErrors(t *testing.T) {
 			t.Setenv(tt.name, tt.value)
 			for _, p := range commandPaths(newApp().Commands, nil) {
 				code, stdout, stderr := runMain(t, p...)
-				checkUsageLine(t, code, stdout, stderr, tt.name+`="`+tt.value+`"`)
+				checkUsageLine(t, code, stdout, stderr, `"`+tt.value+`"`)
+				if !strings.Contains(stderr, tt.name) {
+					t.Errorf("standard error %q does not name %s", stderr, tt.name)
+				}
 			}
 		})
 	}
