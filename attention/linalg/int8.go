@@ -70,11 +70,15 @@ func chooseInt8Kernel(noAsm, setting string) int8Kernel {
 
 // int8Impl is the kernel in use, fixed when the package is initialised
 // (tests switch it).
-var int8Impl = chooseInt8Kernel(os.Getenv("NMT_NOASM"), os.Getenv("NMT_INT8"))
+var int8Impl = chooseInt8Kernel(os.Getenv(EnvNoAsm), os.Getenv(EnvInt8))
 
 // Int8Fast reports whether MulAdd runs on a vector kernel; when it is
 // false, float32 Gemm is faster.
 func Int8Fast() bool { return int8Impl != int8Go }
+
+// Int8CPU reports whether the CPU runs an int8 vector kernel, whether or
+// not NMT_NOASM turns it off.
+func Int8CPU() bool { return len(int8Kernels()) > 1 }
 
 // Int8Backend names the implementation of MulAdd: "avx512-vnni", "avx2" or "go".
 func Int8Backend() string { return int8Impl.String() }

@@ -12,7 +12,8 @@
 // micro-kernel), "go" pure Go, "openblas" OpenBLAS (a path to the library
 // may follow, as in "openblas:/opt/lib/libopenblas.so"). NMT_NOASM=1 (see
 // below) also keeps the default off the own kernel. Backend reports which
-// one is in use. The build tag noopenblas leaves the OpenBLAS loading out
+// one is in use; CheckEnv reports an invalid value or a required backend
+// that cannot be loaded (the kernels fall back to pure Go on them). The build tag noopenblas leaves the OpenBLAS loading out
 // (for a static binary, which has no dynamic loader to load it with).
 //
 // All matrices are row-major float32 slices with an explicit leading
@@ -50,39 +51,39 @@ var (
 )
 
 func current() *backend {
-	chosenOnce.Do(func() { chosen = selectBackend(os.Getenv("NMT_BLAS")) })
+	chosenOnce.Do(func() { chosen = selectBackend(os.Getenv(EnvBLAS)) })
 	return &chosen
 }
 
 func selectBackend(setting string) backend {
-	kind, path, _ := strings.Cut(setting, ":")
-	switch strings.ToLower(kind) {
-	case "go", "gonum", "pure":
-		return gonumBackend()
-	case "asm":
-		b, err := asmBackend(path)
-		return orGonum("asm", b, err)
-	case "openblas":
-		b, err := loadOpenBLAS(path)
-		return orGonum("OpenBLAS", b, err)
-	case "", "auto":
-		if useAsm { // not with NMT_NOASM=1
-			if b, err := asmBackend(""); err == nil {
-				return b
-			}
-		}
-		b, err := loadOpenBLAS("")
-		if err != nil {
-			b = gonumBackend()
-			b.err = err
-		}
-		return b
-	default:
+	s, err := parseBLAS(setting)
+	if err != nil {
 		b := gonumBackend()
-		b.err = fmt.Errorf("unknown NMT_BLAS value %q (want asm, openblas, go or auto)", setting)
-		b.name = "go (gonum; " + b.err.Error() + ")"
+		b.err = err
+		b.name = "go (gonum; " + err.Error() + ")"
 		return b
 	}
+	switch s.kind {
+	case blasGo:
+		return gonumBackend()
+	case blasAsm:
+		b, err := asmBackend(s.path)
+		return orGonum("asm", b, err)
+	case blasOpenBLAS:
+		b, err := loadOpenBLAS(s.path)
+		return orGonum("OpenBLAS", b, err)
+	}
+	if useAsm { // auto, not with NMT_NOASM=1
+		if b, err := asmBackend(""); err == nil {
+			return b
+		}
+	}
+	b, err := loadOpenBLAS("")
+	if err != nil {
+		b = gonumBackend()
+		b.err = err
+	}
+	return b
 }
 
 func gonumBackend() backend { return backend{name: "go (gonum)", gemm: gonumGemm} }

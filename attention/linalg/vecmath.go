@@ -3,7 +3,6 @@ package linalg
 import (
 	"math"
 	"os"
-	"strconv"
 )
 
 // Vectorised element-wise kernels.
@@ -24,12 +23,7 @@ import (
 
 // useAsm reports whether the AVX2+FMA kernels are used. It is fixed when
 // the package is initialised and never changes afterwards.
-var useAsm = haveAVX2FMA && !noAsmRequested(os.Getenv("NMT_NOASM"))
-
-func noAsmRequested(setting string) bool {
-	off, err := strconv.ParseBool(setting)
-	return err == nil && off
-}
+var useAsm = haveAVX2FMA && !noAsmRequested(os.Getenv(EnvNoAsm))
 
 // VecBackend names the implementation of the slice kernels (TanhSlice,
 // ExpSlice, Dot and the others): "avx2+fma" or "go".

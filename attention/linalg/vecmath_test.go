@@ -451,7 +451,7 @@ func TestNoAsmRequested(t *testing.T) {
 		setting string
 		want    bool
 	}{
-		{"", false}, {"0", false}, {"false", false}, {"junk", false},
+		{"", false}, {"0", false}, {"false", false}, {"junk", false}, // junk: CheckEnv reports it
 		{"1", true}, {"true", true}, {"TRUE", true},
 	}
 	for _, tc := range tests {

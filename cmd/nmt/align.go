@@ -12,6 +12,7 @@ import (
 
 	"github.com/attnmt/nmt/attention/align"
 	"github.com/attnmt/nmt/corpus"
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/translate"
@@ -71,14 +72,6 @@ Heatmap labels use Liberation Sans (Latin, Greek, Cyrillic); other scripts
 are drawn with installed system fonts (fonts-droid-fallback, fonts-noto-cjk,
 fonts-dejavu-core) or the fonts given with --font.
 
-Examples:
-   nmt align -m de-en.nmt -i test.de -f pharaoh > test.align
-   nmt align -m de-en.nmt -i test.de --ref test.en -f html -o report.html
-   nmt align -m de-en.nmt -i one.de -f png -o heatmap.png
-   nmt align -m de-en.nmt -i test.de -f svg -o heatmaps/
-   nmt align -m de-en.nmt -i test.de --ref test.en -f csv --subword -o att.csv
-   nmt align -i test.de --ref test.en --explain both -f html -o report.html
-
 --explain salience|both adds salience, activation x gradient: for each
 output word, the gradient of its log-probability (decoder forced on the
 reference or the produced translation) times the source embeddings
@@ -105,8 +98,16 @@ two sets of hard links (argmax per word, or --threshold; salience links
 with --explain salience) with intersect, union, grow-diag,
 grow-diag-final or grow-diag-final-and, as Moses and fast_align's atools
 do. An empty line on either side gives an empty line.
-   nmt align -m de-en --reverse-model en-de -i test.de --ref test.en \
-      --symmetrize grow-diag-final-and -f pharaoh > sym.align
+
+Examples:
+   nmt align -m de-en -i test.de -f pharaoh > test.align
+   nmt align -m de-en -i test.de --ref test.en -f html -o report.html
+   nmt align -m de-en -i one.de -f png -o heatmap.png
+   nmt align -m de-en -i test.de -f svg -o heatmaps/
+   nmt align -m de-en -i test.de --ref test.en -f csv --subword -o att.csv
+   nmt align -i test.de --ref test.en --explain both -f html -o report.html
+   nmt align -i test.de --ref test.en --faithfulness
+   nmt align -m de-en --reverse-model en-de -i test.de --ref test.en --symmetrize grow-diag-final-and -f pharaoh
    nmt align -i big.de --ref big.en -o big.align --shard auto/64   # see docs/scale-out.md`,
 		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model `FILE`, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it for an ensemble (attention averaged over the members)"},
@@ -188,6 +189,9 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 	if refs != nil && len(refs) != len(srcs) {
 		return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
 	}
+	if err := checkAlignOutput(req, len(srcs)); err != nil {
+		return err
+	}
 	if c.Bool("faithfulness") || c.String("symmetrize") != "" {
 		aligner, err := load(c.Context, c.StringSlice("model"))
 		if err != nil {
@@ -256,6 +260,30 @@ func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, r
 		}
 	}
 	return ms, opt, explain, nil
+}
+
+// checkAlignOutput checks, before the model is loaded, that the output
+// files of n sentences can be written.
+func checkAlignOutput(req alignRequest, n int) error {
+	if req.output == "" {
+		return nil
+	}
+	paths := []string{req.output}
+	if req.format.Image() {
+		var err error
+		if paths, err = align.HeatmapPaths(req.output, n, req.format); err != nil {
+			if errors.Is(err, align.ErrPattern) {
+				return cli.Exit("nmt align: "+err.Error(), 2)
+			}
+			return err
+		}
+	}
+	for _, p := range paths {
+		if err := atomicfile.Check(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readAlignLines reads all lines of path, or of the app's standard input

@@ -70,16 +70,12 @@ func fakePieces(line string) ([]string, []int) {
 func runAlign(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
 	app := newApp()
-	for i, c := range app.Commands {
-		if c.Name == "align" {
-			app.Commands[i] = newAlignCommand(func(context.Context, []string) (align.Aligner, error) {
-				return &fakeAligner{}, nil
-			})
-		}
-	}
+	replaceCommand(app, newAlignCommand(func(context.Context, []string) (align.Aligner, error) {
+		return &fakeAligner{}, nil
+	}))
 	var out, errOut bytes.Buffer
 	app.Writer, app.ErrWriter, app.Reader = &out, &errOut, strings.NewReader(stdin)
-	err := app.Run(append([]string{"nmt", "align", "-m", "fake.nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt", "align", "-m", "fake.nmt"}, args...))
 	return out.String(), err
 }
 
@@ -216,6 +212,36 @@ func TestAlignErrors(t *testing.T) {
 				t.Errorf("exit code %d, usage error %v", got, tt.usage)
 			}
 		})
+	}
+}
+
+// TestAlignOutputCheckedFirst checks that an output that cannot be
+// written is reported, naming the path given, before the model is loaded.
+func TestAlignOutputCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	src := writeLines(t, dir, "src.txt", "a b", "c")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", dir}, dir + ": is a directory"},
+		{[]string{"-o", filepath.Join(dir, "missing", "a.txt")}, filepath.Join(dir, "missing", "a.txt") + ": no such directory"},
+		{[]string{"-f", "png", "-o", filepath.Join(dir, "missing", "h-%d.png")}, filepath.Join(dir, "missing", "h-1.png") + ": no such directory"},
+	} {
+		app := newApp()
+		loaded := false
+		replaceCommand(app, newAlignCommand(func(context.Context, []string) (align.Aligner, error) {
+			loaded = true
+			return &fakeAligner{}, nil
+		}))
+		app.Writer, app.ErrWriter = &bytes.Buffer{}, &bytes.Buffer{}
+		err := runApp(context.Background(), app, append([]string{"nmt", "align", "-i", src}, tt.args...))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("%v: error %v, want one with %q", tt.args, err, tt.want)
+		}
+		if loaded {
+			t.Errorf("%v: the model was loaded before the output was checked", tt.args)
+		}
 	}
 }
 

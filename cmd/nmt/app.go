@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -15,7 +18,7 @@ var version = "0.1.0-dev"
 // newApp builds the nmt command line. Each subcommand lives in its own file
 // and has a constructor returning its *cli.Command.
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "nmt",
 		Usage:   "attention-based neural machine translation: train, translate, align",
 		Version: version + " (matrix products: " + linalg.Backend() + "; vector kernels: " + linalg.VecBackend() + "; int8 products: " + linalg.Int8Backend() + ")",
@@ -30,6 +33,14 @@ Examples:
 		Writer:         os.Stdout,
 		ErrWriter:      os.Stderr,
 		ExitErrHandler: func(*cli.Context, error) {}, // main reports errors and exits
+		// An invalid NMT_BLAS or NMT_NOASM, or a backend NMT_BLAS requires
+		// but cannot load, is an error, not a silent fallback to pure Go.
+		Before: func(*cli.Context) error {
+			if err := linalg.CheckEnv(); err != nil {
+				return cli.Exit("nmt: "+err.Error(), exitUsage)
+			}
+			return nil
+		},
 		Commands: []*cli.Command{
 			translateCommand(),
 			alignCommand(),
@@ -41,6 +52,30 @@ Examples:
 			serveCommand(),
 		},
 	}
+	checkUsage(app)
+	return app
+}
+
+// run runs app with the command line args (flags may follow arguments;
+// see interspersed), reports an error on the app's ErrWriter and returns
+// the process exit status.
+func run(ctx context.Context, app *cli.App, args []string) int {
+	err := runApp(ctx, app, args)
+	if err == nil {
+		return 0
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, app.Name+" ") || strings.HasPrefix(msg, app.Name+":") {
+		fmt.Fprintln(app.ErrWriter, msg)
+	} else {
+		fmt.Fprintln(app.ErrWriter, app.Name+":", msg)
+	}
+	return exitCode(err)
+}
+
+// runApp runs app with the command line args, flags moved before the
+// arguments of their command.
+func runApp(ctx context.Context, app *cli.App, args []string) error {
+	return app.RunContext(ctx, interspersed(app, args))
 }
 
 // exitCode maps an error returned by the app to a process exit status:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +25,7 @@ func runCorpus(t *testing.T, args ...string) (string, string, error) {
 	var out, errOut bytes.Buffer
 	app := newApp()
 	app.Writer, app.ErrWriter = &out, &errOut
-	err := app.Run(append([]string{"nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt"}, args...))
 	return out.String(), errOut.String(), err
 }
 

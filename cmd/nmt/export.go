@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 	"github.com/attnmt/nmt/seq2seq/train"
 )
@@ -69,6 +70,9 @@ func exportAction(c *cli.Context) error {
 		if in, err = train.LastCheckpoints(in[0], n); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
+	}
+	if err := atomicfile.Check(out); err != nil {
+		return err
 	}
 	if len(in) == 1 {
 		return train.Export(in[0], out, dtype)

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -19,10 +18,7 @@ func main() {
 	// the default action is restored: a second one kills the process.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	context.AfterFunc(ctx, stop)
-	err := newApp().RunContext(ctx, os.Args)
+	code := run(ctx, newApp(), os.Args)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "nmt:", err)
-		os.Exit(exitCode(err))
-	}
+	os.Exit(code)
 }

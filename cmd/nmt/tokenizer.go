@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/tokenize"
 )
 
@@ -68,6 +69,9 @@ func tokenizerTrain(c *cli.Context) error {
 	}
 	if c.Int("vocab-size") < 1 || c.Int("min-frequency") < 1 {
 		return cli.Exit("--vocab-size and --min-frequency must be positive", 2)
+	}
+	if err := atomicfile.Check(c.String("output")); err != nil {
+		return err
 	}
 	start := time.Now()
 	tr, err := tokenize.NewTrainer(tokenize.TrainOptions{
@@ -148,8 +152,9 @@ func tokenizerEncode(c *cli.Context) error {
 	}
 	out := bufio.NewWriter(c.App.Writer)
 	repair := c.Bool("repair-utf8")
-	bad, repaired := 0, 0
+	lines, bad, repaired := 0, 0, 0
 	err = tokenizerEachLine(c, func(where string, line string) error {
+		lines++
 		if repair {
 			var changed bool
 			if line, changed = tokenize.RepairUTF8(line); changed {
@@ -183,10 +188,7 @@ func tokenizerEncode(c *cli.Context) error {
 	if repaired > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "repaired invalid UTF-8 in %d lines\n", repaired)
 	}
-	if bad > 0 {
-		return cli.Exit(fmt.Sprintf("%d lines were not valid UTF-8", bad), 1)
-	}
-	return nil
+	return exitLinesFailed(bad, lines)
 }
 
 // writeInts writes ids separated by spaces.
@@ -236,7 +238,9 @@ func tokenizerDecodeCommand() *cli.Command {
 		ArgsUsage: "[ID...]",
 		Description: `Decodes the ID arguments as one sequence, or else each line of standard
 input (ids separated by spaces), printing one line of text each. Special
-ids (<pad>, <unk>, <s>, </s>) are dropped.
+ids (<pad>, <unk>, <s>, </s>) are dropped. A line with a word that is not a
+token id is reported with its number on standard error and printed empty,
+and the command fails at the end.
 
 Examples:
    nmt tokenizer decode --tokenizer tok.json 2 281 329 732 866 50 3
@@ -255,12 +259,16 @@ func tokenizerDecode(c *cli.Context) error {
 		return err
 	}
 	out := bufio.NewWriter(c.App.Writer)
+	lines, bad := 0, 0
 	decode := func(where string, fields []string) error {
+		lines++
 		ids := make([]int, len(fields))
 		for i, f := range fields {
 			id, err := strconv.Atoi(f)
 			if err != nil || id < 0 || id >= tok.VocabSize() {
-				return fmt.Errorf("%s: %q is not a token id (0..%d)", where, f, tok.VocabSize()-1)
+				bad++
+				fmt.Fprintf(c.App.ErrWriter, "%s: %q is not a token id (0..%d)\n", where, f, tok.VocabSize()-1)
+				return out.WriteByte('\n')
 			}
 			ids[i] = id
 		}
@@ -277,5 +285,8 @@ func tokenizerDecode(c *cli.Context) error {
 	if ferr := out.Flush(); err == nil {
 		err = ferr
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return exitLinesFailed(bad, lines)
 }

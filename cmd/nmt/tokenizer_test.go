@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func runTokenizer(t *testing.T, stdin string, args ...string) (string, string, e
 	app := newApp()
 	app.Reader = strings.NewReader(stdin)
 	app.Writer, app.ErrWriter = &out, &errOut
-	err := app.Run(append([]string{"nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -212,13 +213,13 @@ func TestTokenizerErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"train without files", []string{"train", "-o", "x.json"}, "", 2, "at least one training file"},
-		{"train without output", []string{"train", "a.txt"}, "", 1, "output"},
+		{"train without output", []string{"train", "a.txt"}, "", 2, "--output is required"},
 		{"train small vocabulary", []string{"train", "--vocab-size", "100", "-o", "x.json", "a.txt"}, "", 2, "below the 260"},
 		{"train missing file", []string{"train", "-o", filepath.Join(t.TempDir(), "x.json"), missing}, "", 1, "missing.json"},
 		{"encode two modes", []string{"encode", "-t", tok, "--ids", "--both", "x"}, "", 2, "only one of"},
 		{"encode missing tokenizer", []string{"encode", "-t", missing, "x"}, "", 1, "missing.json"},
-		{"decode bad id", []string{"decode", "-t", tok}, "5 6\n7 x\n", 1, `stdin:2: "x" is not a token id`},
-		{"decode id out of range", []string{"decode", "-t", tok, "5", "300"}, "", 1, `"300" is not a token id (0..299)`},
+		{"decode bad id", []string{"decode", "-t", tok}, "5 6\n7 x\n", 1, "1 of 2 lines failed"},
+		{"decode id out of range", []string{"decode", "-t", tok, "5", "300"}, "", 1, "1 of 1 lines failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,7 +35,9 @@ file for "nmt translate" that also holds the optimizer and trainer state.
 Ctrl-C saves a checkpoint and stops; --resume continues the newest valid
 checkpoint in --out exactly where it stopped, with its stored configuration
 (schedule flags given with --resume still override it; data and tokenizer
-flags are refused).
+flags, --seed and --batch-tokens are refused, as they would change the
+data order the checkpoint stores its place in). --max-time counts the
+time of one run: a resumed run gets it anew.
 
 Examples:
    nmt train --print-config > train.yaml
@@ -58,14 +60,14 @@ Examples:
 			&cli.StringFlag{Name: "src-tokenizer", Usage: "existing source tokenizer.json `FILE` (tokenizer.src)"},
 			&cli.StringFlag{Name: "tgt-tokenizer", Usage: "existing target tokenizer.json `FILE` (tokenizer.tgt)"},
 			&cli.IntFlag{Name: "vocab-size", Usage: "size of trained tokenizer vocabularies (tokenizer.vocab_size)"},
-			&cli.DurationFlag{Name: "max-time", Usage: "stop after this wall-clock time, e.g. 60m (schedule.max_time)"},
+			&cli.DurationFlag{Name: "max-time", Usage: "stop after this wall-clock time of this run, e.g. 60m; a resumed run counts anew (schedule.max_time)"},
 			&cli.IntFlag{Name: "epochs", Usage: "stop after this many epochs (schedule.max_epochs)"},
 			&cli.IntFlag{Name: "max-steps", Usage: "stop after this many steps (schedule.max_steps)"},
-			&cli.IntFlag{Name: "batch-tokens", Usage: "token budget of a batch (schedule.batch_tokens)"},
+			&cli.IntFlag{Name: "batch-tokens", Usage: "token budget of a batch (schedule.batch_tokens; not with --resume)"},
 			&cli.Float64Flag{Name: "lr", Usage: "learning rate (optimizer.lr)"},
 			&cli.IntFlag{Name: "valid-every", Usage: "validate every N steps, 0: every epoch (schedule.valid_every)"},
 			&cli.IntFlag{Name: "patience", Usage: "stop after N validations without improvement (schedule.patience)"},
-			&cli.Uint64Flag{Name: "seed", Usage: "random seed (schedule.seed)"},
+			&cli.Uint64Flag{Name: "seed", Usage: "random seed (schedule.seed; not with --resume)"},
 			&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress display: auto, bar or log"},
 		},
 		Action: trainAction,
@@ -76,6 +78,11 @@ Examples:
 // resumed run cannot change.
 var dataFlags = []string{"multi30k", "src", "tgt", "train-src", "train-tgt", "valid-src", "valid-tgt",
 	"src-tokenizer", "tgt-tokenizer", "vocab-size"}
+
+// planFlags are the flags that decide the order and the make-up of the
+// batches: a checkpoint stores its position in that plan, so a resumed
+// run cannot change them (see train.CheckResume).
+var planFlags = []string{"seed", "batch-tokens"}
 
 // trainAction loads the configuration, prepares data and model and runs
 // the trainer.
@@ -90,6 +97,11 @@ func trainAction(c *cli.Context) error {
 		for _, name := range dataFlags {
 			if c.IsSet(name) {
 				return cli.Exit(fmt.Sprintf("nmt train: --%s and --resume are exclusive: a resumed run keeps the data and tokenizers of its checkpoint", name), 2)
+			}
+		}
+		for _, name := range planFlags {
+			if c.IsSet(name) {
+				return cli.Exit(fmt.Sprintf("nmt train: --%s and --resume are exclusive: the checkpoint's place in the batch order depends on it (start a new run in another --out to change it)", name), 2)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -21,7 +22,7 @@ func runNMT(t *testing.T, args ...string) (string, string, error) {
 	app := newApp()
 	var out, errOut bytes.Buffer
 	app.Writer, app.ErrWriter = &out, &errOut
-	err := app.Run(append([]string{"nmt"}, args...))
+	err := runApp(context.Background(), app, append([]string{"nmt"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -98,6 +99,7 @@ func TestTrainResumeRejectsDataFlags(t *testing.T) {
 		{"--train-src", "x"}, {"--train-tgt", "x"}, {"--valid-src", "x"}, {"--valid-tgt", "x"},
 		{"--multi30k", "d"}, {"--src", "fr"}, {"--tgt", "fr"},
 		{"--src-tokenizer", "t.json"}, {"--tgt-tokenizer", "t.json"}, {"--vocab-size", "100"},
+		{"--seed", "2"}, {"--batch-tokens", "512"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
 			_, _, err := runNMT(t, append([]string{"train", "--resume", "--out", dir}, args...)...)

@@ -56,7 +56,8 @@ gzip), or else each line of standard input, and writes one line per input
 line, in order. An empty line gives an empty line. A line that is not valid
 UTF-8 or is too long is reported on standard error as "FILE:N: ..."
 ("stdin:N: ..." for standard input, "line N: ..." for the Nth argument) and
-gives an empty line (a record with an "error" field in jsonl). Input is
+gives an empty line (a record with an "error" field in jsonl); the
+command then exits with status 1 after writing every line. Input is
 streamed: files of any size are translated in bounded memory. --output is
 written atomically, and left as it was if the translation fails or is
 interrupted; a progress bar shows on a terminal.
@@ -76,11 +77,11 @@ int8). The members must share their tokenizers (models trained with the same
 tokenizer files, or checkpoints of one run).
 
 Examples:
-   nmt translate --model de-en.nmt "Ein Mann fährt Fahrrad."
-   nmt translate --model de-en.nmt < in.de > out.en
-   nmt translate --model de-en.nmt -i test.de.gz -o test.en --beam 10
+   nmt translate --model de-en "Ein Mann fährt Fahrrad."
+   nmt translate --model de-en < in.de > out.en
+   nmt translate --model de-en -i test.de.gz -o test.en --beam 10
    nmt translate -i big.de -o big.en --shard auto/64   # one shard of 64, see docs/scale-out.md
-   nmt translate --model de-en.nmt --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
+   nmt translate --model de-en --format jsonl --n-best 3 --attention "Zwei Hunde spielen."
    nmt translate -m run/ckpt-9000.safetensors -m run/best.safetensors -i test.de -o test.en`,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Default), Usage: "model file, or the name of a built-in model (" + strings.Join(pretrained.Names(), ", ") + "); repeat it to translate with an ensemble"},
@@ -121,6 +122,9 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if err != nil {
 		return err
 	}
+	if compute == translate.ComputeAuto && m.compute == translate.ComputeFloat32 && translate.NoAsmChangesAuto() {
+		slog.New(slog.NewTextHandler(c.App.ErrWriter, nil)).Warn("NMT_NOASM is set: --compute auto uses float32, not int8 (give --compute int8 to keep int8 arithmetic, in slow pure Go)")
+	}
 	if c.IsSet("shard") {
 		return translateShard(c, m, opt)
 	}
@@ -134,19 +138,26 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 		return cli.Exit(err.Error(), 2)
 	}
 	if path == "" {
-		return translateInput(c, tr, c.App.Writer)
+		st, err := translateInput(c, tr, c.App.Writer)
+		if err != nil {
+			return err
+		}
+		return exitLinesFailed(st.Failed, st.Lines)
 	}
 	out, err := translate.CreateOutput(path)
 	if err != nil {
 		return err
 	}
 	defer out.Abort() // does nothing after Commit
-	err = translateInput(c, tr, out)
+	st, err := translateInput(c, tr, out)
 	done()
 	if err != nil {
 		return err
 	}
-	return out.Commit()
+	if err := out.Commit(); err != nil {
+		return err
+	}
+	return exitLinesFailed(st.Failed, st.Lines)
 }
 
 // translateOptions turns the flags into translator options.
@@ -169,22 +180,19 @@ func translateOptions(c *cli.Context) (translate.Options, error) {
 
 // translateInput translates the arguments, the --input file or standard
 // input to w.
-func translateInput(c *cli.Context, tr *translate.Translator, w io.Writer) error {
+func translateInput(c *cli.Context, tr *translate.Translator, w io.Writer) (translate.Stats, error) {
 	switch {
 	case c.NArg() > 0:
-		_, err := tr.WriteLines(c.Context, c.Args().Slice(), w)
-		return err
+		return tr.WriteLines(c.Context, c.Args().Slice(), w)
 	case c.IsSet("input"):
 		f, err := corpus.Open(c.String("input"))
 		if err != nil {
-			return err
+			return translate.Stats{}, err
 		}
 		defer f.Close()
-		_, err = tr.Stream(c.Context, f, w)
-		return err
+		return tr.Stream(c.Context, f, w)
 	}
-	_, err := tr.Stream(c.Context, newCtxReader(c.Context, c.App.Reader), w)
-	return err
+	return tr.Stream(c.Context, newCtxReader(c.Context, c.App.Reader), w)
 }
 
 // inputName names the input in messages about its lines: the --input

@@ -60,14 +60,10 @@ func runTranslateCLIContext(t *testing.T, ctx context.Context, stdin io.Reader, 
 	t.Helper()
 	var out, errOut bytes.Buffer
 	app := newApp()
-	for i, cmd := range app.Commands {
-		if cmd.Name == "translate" {
-			app.Commands[i] = newTranslateCommand(fakeModel)
-		}
-	}
+	replaceCommand(app, newTranslateCommand(fakeModel))
 	app.Reader = stdin
 	app.Writer, app.ErrWriter = &out, &errOut
-	err = app.RunContext(ctx, append([]string{"nmt", "translate"}, args...))
+	err = runApp(ctx, app, append([]string{"nmt", "translate"}, args...))
 	return out.String(), errOut.String(), err
 }
 
@@ -93,8 +89,12 @@ func TestTranslateCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, errOut, err := runTranslateCLI(t, tt.stdin, tt.args...)
-			if err != nil {
-				t.Fatalf("error %v; stderr:\n%s", err, errOut)
+			// A failed line gives a complete output and status 1.
+			if wantFail := tt.errContain != ""; (err != nil) != wantFail || (err != nil && exitCode(err) != 1) {
+				t.Fatalf("error %v, want one with status 1: %v; stderr:\n%s", err, wantFail, errOut)
+			}
+			if err != nil && !strings.Contains(err.Error(), "1 of ") {
+				t.Errorf("error %q does not count the failed lines", err)
 			}
 			if out != tt.out {
 				t.Errorf("stdout %q, want %q", out, tt.out)
@@ -108,8 +108,8 @@ func TestTranslateCommand(t *testing.T) {
 
 func TestTranslateCommandJSONL(t *testing.T) {
 	out, errOut, err := runTranslateCLI(t, "ein Mann\n\neine \xff\n", "--model", "reverse.nmt", "--format", "jsonl", "--n-best", "2", "--beam", "3", "--attention")
-	if err != nil {
-		t.Fatalf("error %v; stderr:\n%s", err, errOut)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "1 of 3 lines failed") {
+		t.Fatalf("error %v, want 1 of 3 lines failed; stderr:\n%s", err, errOut)
 	}
 	path := filepath.Join("testdata", "translate_jsonl.golden")
 	if translateGoldenUpdate() {
@@ -139,8 +139,8 @@ func TestTranslateCommandFiles(t *testing.T) {
 	}
 	outPath := filepath.Join(dir, "out.en")
 	stdout, errOut, err := runTranslateCLI(t, "", "--model", "reverse.nmt", "-i", in, "-o", outPath)
-	if err != nil {
-		t.Fatalf("error %v; stderr:\n%s", err, errOut)
+	if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "1 of 4 lines failed") {
+		t.Fatalf("error %v, want 1 of 4 lines failed, after the output is written; stderr:\n%s", err, errOut)
 	}
 	if stdout != "" {
 		t.Errorf("stdout %q, want nothing", stdout)
@@ -244,4 +244,58 @@ func TestTranslateCommandErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTranslateFlagsAfterArguments checks that flags after the sentences
+// are parsed as flags, and that "--" passes text that looks like a flag.
+func TestTranslateFlagsAfterArguments(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out.en")
+	stdout, stderr, err := runTranslateCLI(t, "", "ein Mann fährt", "-m", "reverse.nmt", "-o", out, "--beam", "1")
+	if err != nil {
+		t.Fatalf("error %v; stderr:\n%s", err, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("standard output %q, want nothing (the translation goes to -o)", stdout)
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "fährt Mann ein\n" {
+		t.Errorf("output file %q (%v), want the one translation", got, err)
+	}
+	stdout, stderr, err = runTranslateCLI(t, "", "-m", "reverse.nmt", "ein", "--", "-o", "Mann")
+	if err != nil {
+		t.Fatalf("error %v; stderr:\n%s", err, stderr)
+	}
+	if want := "ein\n-o\nMann\n"; stdout != want {
+		t.Errorf("after --: standard output %q, want %q", stdout, want)
+	}
+}
+
+// TestTranslateOutputCheckedFirst checks that -o naming a directory or a
+// file in a missing directory fails before any input is read, naming the
+// path given.
+func TestTranslateOutputCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ out, want string }{
+		{dir, dir + ": is a directory"},
+		{filepath.Join(dir, "no", "out.en"), filepath.Join(dir, "no", "out.en") + ": no such directory"},
+	} {
+		in := &countingReader{r: strings.NewReader("ein Mann\n")}
+		_, _, err := runTranslateCLIContext(t, context.Background(), in, "-m", "reverse.nmt", "-o", tt.out)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("-o %s: error %v, want one with %q", tt.out, err, tt.want)
+		}
+		if in.reads > 0 {
+			t.Errorf("-o %s: input read before the output was checked", tt.out)
+		}
+	}
+}
+
+// countingReader counts the Reads of r.
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
 }

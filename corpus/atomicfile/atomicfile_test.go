@@ -58,8 +58,8 @@ func TestCommitAndAbort(t *testing.T) {
 	if got := read(t, path); got != "new" {
 		t.Errorf("after Commit: %q", got)
 	}
-	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
-		t.Errorf("mode after Commit %v, %v; want 0644", st.Mode(), err)
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode after Commit %v, %v; want 0600, the old file's", st.Mode(), err)
 	}
 	if err := f.Commit(); err == nil {
 		t.Error("second Commit succeeded")

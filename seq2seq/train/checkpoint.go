@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/attnmt/nmt/attention/linalg"
+	"github.com/attnmt/nmt/corpus/atomicfile"
 	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
@@ -339,6 +340,31 @@ func LatestCheckpoint(dir string, log *slog.Logger) (*Checkpoint, string, error)
 		return ck, f.path, nil
 	}
 	return nil, "", fmt.Errorf("%w in %s", ErrNoCheckpoint, dir)
+}
+
+// isCheckpointName reports whether name is that of a file the trainer
+// writes in its checkpoint directory: a step checkpoint or the best model.
+func isCheckpointName(name string) bool {
+	if name == BestName {
+		return true
+	}
+	num, ok := strings.CutPrefix(name, "ckpt-")
+	num, ok2 := strings.CutSuffix(num, ".safetensors")
+	_, err := strconv.Atoi(num)
+	return ok && ok2 && err == nil
+}
+
+// removeStaleCheckpoints removes the temporary files that writers of
+// checkpoints killed before they finished left in the checkpoint
+// directory (see atomicfile.RemoveStale: only those of no live process).
+func (t *Trainer) removeStaleCheckpoints() {
+	removed, err := atomicfile.RemoveStale(t.cfg.Checkpoint.Dir, isCheckpointName)
+	for _, p := range removed {
+		t.log().Info("removed a stale temporary checkpoint file", "path", p)
+	}
+	if err != nil {
+		t.log().Warn("stale temporary checkpoint files", "err", err)
+	}
 }
 
 // pruneCheckpoints removes all but the newest keep step checkpoints in dir.

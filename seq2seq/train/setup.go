@@ -21,13 +21,16 @@ import (
 // checkpoint's tokenizers, the model is the checkpoint's (its
 // architecture replaces cfg.Model) and the trainer is restored to the
 // checkpoint's state. cfg is then normally ck.Train, possibly with a
-// changed schedule. log may be nil for slog.Default().
+// changed schedule (within what CheckResume allows). log may be nil for slog.Default().
 func Setup(ctx context.Context, cfg Config, ck *Checkpoint, log *slog.Logger) (*Trainer, error) {
 	if log == nil {
 		log = slog.Default()
 	}
 	var src, tgt *tokenize.Tokenizer
 	if ck != nil {
+		if err := CheckResume(ck.Train, cfg); err != nil {
+			return nil, err
+		}
 		var err error
 		if src, tgt, err = tokenizersFromJSON(ck.SrcTokenizer, ck.TgtTokenizer); err != nil {
 			return nil, fmt.Errorf("checkpoint %w", err)

@@ -172,6 +172,7 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 	if err := os.MkdirAll(k.Dir, 0o755); err != nil {
 		return Result{}, fmt.Errorf("create checkpoint directory: %w", err)
 	}
+	t.removeStaleCheckpoints()
 	start := t.now()
 	lastSave := start
 	res := Result{}

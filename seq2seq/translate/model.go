@@ -3,9 +3,12 @@ package translate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq"
@@ -32,8 +35,12 @@ type Model struct {
 type Compute string
 
 const (
-	// ComputeAuto is int8 where the CPU has an int8 vector kernel
-	// (linalg.Int8Fast) and float32 elsewhere.
+	// ComputeAuto is int8 where the int8 vector kernel runs
+	// (linalg.Int8Fast) and float32 elsewhere. With NMT_NOASM=1 it is
+	// float32 (int8 products in pure Go are about 15 times slower, and the
+	// last rounding of their scaling differs, so they do not reproduce the
+	// vector kernel's output either); NoAsmChangesAuto tells when that
+	// happened.
 	ComputeAuto Compute = "auto"
 	// ComputeInt8 quantizes the decoder's weights and activations to 8-bit
 	// integers (seq2seq.Model.NewInt8Decoder).
@@ -50,6 +57,10 @@ func ParseCompute(s string) (Compute, error) {
 	}
 	return "", fmt.Errorf("unknown compute %q (want auto, int8 or float32)", s)
 }
+
+// NoAsmChangesAuto reports whether NMT_NOASM made ComputeAuto float32 on a
+// CPU where it would be int8.
+func NoAsmChangesAuto() bool { return linalg.Int8CPU() && !linalg.Int8Fast() }
 
 // resolve turns auto into what it means on this machine.
 func (c Compute) resolve() Compute {
@@ -68,9 +79,14 @@ func (c Compute) resolve() Compute {
 func LoadModel(path string, c Compute) (*Model, error) {
 	var f *seq2seq.File
 	var err error
-	if _, statErr := os.Stat(path); statErr != nil && pretrained.Has(path) {
+	_, statErr := os.Stat(path)
+	switch {
+	case statErr != nil && pretrained.Has(path):
 		f, err = pretrained.Load(path)
-	} else {
+	case errors.Is(statErr, fs.ErrNotExist):
+		return nil, fmt.Errorf("load model %s: no such file, and no built-in model of that name (built-in: %s)",
+			path, strings.Join(pretrained.Names(), ", "))
+	default:
 		f, err = seq2seq.LoadFile(path)
 	}
 	if err != nil {
