@@ -186,8 +186,8 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 			return err
 		}
 	}
-	if refs != nil && len(refs) != len(srcs) {
-		return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+	if err := checkRefs(c, srcs, refs); err != nil {
+		return err
 	}
 	if err := checkAlignOutput(req, len(srcs)); err != nil {
 		return err
@@ -227,8 +227,8 @@ func alignAction(c *cli.Context, load alignerLoader) error {
 // explanation they carry.
 func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, refs []string) ([]align.Matrix, align.Options, translate.Explain, error) {
 	opt := align.Options{Threshold: req.threshold, Title: c.String("title")}
-	if refs != nil && len(refs) != len(srcs) {
-		return nil, opt, "", fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+	if err := checkRefs(c, srcs, refs); err != nil {
+		return nil, opt, "", err
 	}
 	var err error
 	if req.format.Image() {
@@ -260,6 +260,14 @@ func alignMatrices(c *cli.Context, req alignRequest, load alignerLoader, srcs, r
 		}
 	}
 	return ms, opt, explain, nil
+}
+
+// checkRefs reports a --ref file whose line count differs from the input's.
+func checkRefs(c *cli.Context, srcs, refs []string) error {
+	if refs != nil && len(refs) != len(srcs) {
+		return fmt.Errorf("%s has %d lines but %s has %d: --ref needs one translation per input line", c.String("input"), len(srcs), c.String("ref"), len(refs))
+	}
+	return nil
 }
 
 // checkAlignOutput checks, before the model is loaded, that the output

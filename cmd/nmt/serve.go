@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -206,14 +205,9 @@ func loadServeModel(spec string, c translate.Compute) (*serve.Model, error) {
 // trainedPair returns "src-tgt" from a model file's training
 // configuration, or "" if it does not name both languages.
 func trainedPair(meta map[string]string) string {
-	var cfg struct {
-		Data struct {
-			Src string `json:"src_lang"`
-			Tgt string `json:"tgt_lang"`
-		} `json:"data"`
-	}
-	if json.Unmarshal([]byte(meta["train_config"]), &cfg) != nil || cfg.Data.Src == "" || cfg.Data.Tgt == "" {
+	src, tgt := translate.RecordedLanguages(meta)
+	if src == "" || tgt == "" {
 		return ""
 	}
-	return cfg.Data.Src + "-" + cfg.Data.Tgt
+	return src + "-" + tgt
 }

@@ -84,9 +84,6 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 		if weights, err = a.forcedAttention(ctx, ids, outIDs); err != nil {
 			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
 		}
-		if forced, weights, err = a.glimpsesOf(ctx, ids, outIDs, weights); err != nil {
-			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
-		}
 	} else {
 		opt := a.Search
 		opt.NoAttention = false
@@ -98,9 +95,9 @@ func (a *Aligner) alignBatch(ctx context.Context, srcs, refs []string, first int
 			outIDs = append(outIDs, h[0].Tokens)
 			weights = append(weights, h[0].Attn)
 		}
-		if forced, weights, err = a.glimpsesOf(ctx, ids, outIDs, weights); err != nil {
-			return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
-		}
+	}
+	if forced, weights, err = a.glimpsesOf(ctx, ids, outIDs, weights); err != nil {
+		return nil, fmt.Errorf("align lines %d-%d: %w", first+1, first+len(srcs), err)
 	}
 	ms := make([]align.Matrix, len(srcs))
 	for i := range ms {

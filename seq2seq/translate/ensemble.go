@@ -88,26 +88,45 @@ func (m *Model) members() []*seq2seq.File {
 	return []*seq2seq.File{m.File}
 }
 
+// trainedData is the part of a model file's training record
+// ("train_config" metadata) that names its data.
+type trainedData struct {
+	Multi30k string            `json:"multi30k"`
+	Corpora  []json.RawMessage `json:"corpora"`
+	SrcLang  string            `json:"src_lang"`
+	TgtLang  string            `json:"tgt_lang"`
+}
+
+// readTrainedData parses the data section of the training record in meta;
+// ok is false when there is none.
+func readTrainedData(meta map[string]string) (d trainedData, ok bool) {
+	var rec struct {
+		Data trainedData `json:"data"`
+	}
+	raw, found := meta["train_config"]
+	if !found || json.Unmarshal([]byte(raw), &rec) != nil {
+		return trainedData{}, false
+	}
+	return rec.Data, true
+}
+
+// RecordedLanguages returns data.src_lang and data.tgt_lang of the
+// training record in a model file's metadata, or empty strings when there
+// is no record. (A run on bare file paths records the defaults, de and en,
+// whatever its files hold; Languages leaves those out.)
+func RecordedLanguages(meta map[string]string) (src, tgt string) {
+	d, _ := readTrainedData(meta)
+	return d.SrcLang, d.TgtLang
+}
+
 // Languages returns the source and target languages a model file was
 // trained on, as its training configuration records them (data.src_lang
 // and data.tgt_lang), and whether it records them: files written by
 // "nmt train" from a Multi30k directory or a list of corpora do; files
 // trained on bare file paths, or without a training record, do not.
 func Languages(f *seq2seq.File) (src, tgt string, ok bool) {
-	var rec struct {
-		Data struct {
-			Multi30k string            `json:"multi30k"`
-			Corpora  []json.RawMessage `json:"corpora"`
-			SrcLang  string            `json:"src_lang"`
-			TgtLang  string            `json:"tgt_lang"`
-		} `json:"data"`
-	}
-	raw, found := f.Metadata["train_config"]
-	if !found || json.Unmarshal([]byte(raw), &rec) != nil {
-		return "", "", false
-	}
-	d := rec.Data
-	if d.Multi30k == "" && len(d.Corpora) == 0 || d.SrcLang == "" || d.TgtLang == "" {
+	d, found := readTrainedData(f.Metadata)
+	if !found || d.Multi30k == "" && len(d.Corpora) == 0 || d.SrcLang == "" || d.TgtLang == "" {
 		return "", "", false
 	}
 	return d.SrcLang, d.TgtLang, true

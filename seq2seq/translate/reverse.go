@@ -2,25 +2,13 @@ package translate
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
 // Languages returns the source and target languages a model file was
 // trained on, from its training configuration, or empty strings when the
 // file does not say.
-func (m *Model) Languages() (src, tgt string) {
-	var cfg struct {
-		Data struct {
-			Src string `json:"src_lang"`
-			Tgt string `json:"tgt_lang"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal([]byte(m.File.Metadata["train_config"]), &cfg); err != nil {
-		return "", ""
-	}
-	return cfg.Data.Src, cfg.Data.Tgt
-}
+func (m *Model) Languages() (src, tgt string) { return RecordedLanguages(m.File.Metadata) }
 
 // CheckReverse reports whether rev translates in the opposite direction
 // of fwd: by the languages the files name, or, where either does not
