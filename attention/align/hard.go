@@ -29,19 +29,13 @@ func (l Link) String() string {
 // subword matrix, a word is linked to every word its pieces pick.
 func Argmax(m Matrix) []Link {
 	var links []Link
-	for t, row := range m.Weights {
+	for t := range m.Weights {
 		tw := m.TargetWords[t]
 		if tw < 0 {
 			continue
 		}
-		best, bestW := -1, float32(0)
-		for s, v := range row {
-			if m.SourceWords[s] >= 0 && v > bestW {
-				best, bestW = s, v
-			}
-		}
-		if best >= 0 {
-			links = append(links, Link{Source: m.SourceWords[best], Target: tw})
+		if sw := argmaxWord(m, t); sw >= 0 {
+			links = append(links, Link{Source: sw, Target: tw})
 		}
 	}
 	return sortLinks(links)

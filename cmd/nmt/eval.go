@@ -14,12 +14,13 @@ import (
 )
 
 // evalCommand returns the "nmt eval" command: BLEU, chrF and chrF++ as
-// sacreBLEU 2.6.0 computes them, and alignment error rate ("eval align").
+// sacreBLEU 2.6.0 computes them, and alignment error rate ("eval align"), attention entropy and agreement
+// ("eval attention").
 func evalCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "eval",
 		Usage:     "score translations with BLEU, chrF and chrF++ exactly as sacreBLEU 2.6.0 does",
-		UsageText: "nmt eval --hyp FILE --ref FILE [--ref FILE...] [options]\nnmt eval align --gold FILE --pred FILE [options]",
+		UsageText: "nmt eval --hyp FILE --ref FILE [--ref FILE...] [options]\nnmt eval align --gold FILE --pred FILE [options]\nnmt eval attention A.json [B.json]",
 		Description: `Scores hypothesis lines against reference lines, line by line, and prints
 corpus scores identical to sacreBLEU 2.6.0's with a sacreBLEU-style
 signature. Defaults are sacreBLEU's: 13a tokenization, mixed case, exp
@@ -39,7 +40,8 @@ Examples:
    nmt translate < test.de | nmt eval --hyp - --ref test.en --lowercase
    nmt eval --hyp hyp.tok --ref ref.tok --tokenize none
    nmt eval --hyp hyp.txt --ref ref.txt --sentence --metrics chrf
-   nmt eval align --gold gold.talp --pred pred.txt --gold-one-based`,
+   nmt eval align --gold gold.talp --pred pred.txt --gold-one-based
+   nmt eval attention soft.json hard.json`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "hyp", Aliases: []string{"i"}, Usage: "hypothesis `FILE`, one segment per line (- for stdin)"},
 			&cli.StringSliceFlag{Name: "ref", Aliases: []string{"r"}, Usage: "reference `FILE`, line-aligned with --hyp; repeat for several references"},
@@ -51,7 +53,7 @@ Examples:
 			&cli.IntFlag{Name: "width", Aliases: []string{"w"}, Value: 2, Usage: "decimals printed for scores"},
 		},
 		Action:      evalAction,
-		Subcommands: []*cli.Command{evalAlignCommand()},
+		Subcommands: []*cli.Command{evalAlignCommand(), evalAttentionCommand()},
 	}
 }
 

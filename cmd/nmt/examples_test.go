@@ -242,6 +242,9 @@ func writeExampleFiles(t *testing.T, dir, multi30k string) {
 		"web.txt": de + "broken \xff byte\n",
 		"all.tsv": tsv(de, en), "pairs.tsv": tsv(de, en),
 	}
+	for name, text := range attentionExports(t) {
+		files[name] = text
+	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
