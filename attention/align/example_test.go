@@ -94,3 +94,21 @@ func ExampleParsePharaoh() {
 	// 2 1
 	// 1 2
 }
+
+func ExampleCompare() {
+	soft := subwords()
+	hard := subwords()
+	hard.Weights = [][]float32{
+		{1, 0, 0, 0, 0},
+		{0, 0, 0, 1, 0}, // "ch" reads "sat": its word disagrees with soft's "cat"
+		{0, 0, 1, 0, 0},
+		{0, 0, 0, 0, 1},
+	}
+	c, err := align.Compare([]align.Matrix{soft}, []align.Matrix{hard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("entropy %.3f and %.3f nats, agreement %d of %d\n", c.A.Entropy, c.B.Entropy, c.Agree, c.Words)
+	// Output:
+	// entropy 0.960 and 0.000 nats, agreement 2 of 3
+}
