@@ -51,6 +51,9 @@ func TestHTMLInChromium(t *testing.T) {
 	if status != "hover a cell or a word" {
 		t.Errorf("status before hovering = %q", status)
 	}
+	if marks := eval[int](ctx, t, `document.querySelectorAll("td i, td.pick, [data-window], .legend.win, .legend.pick").length`); marks != 0 {
+		t.Errorf("soft attention's report draws %d glimpse marks, want none", marks)
+	}
 
 	// Hover the cell of "man" (row 1) and "Mann" (column 1).
 	hover(ctx, t, `#s0 td[data-r="1"][data-c="1"]`)

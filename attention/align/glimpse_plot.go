@@ -53,13 +53,7 @@ func addGlimpses(p *plot.Plot, m Matrix) {
 	}
 	var picks plotter.XYs
 	for r, row := range m.Weights {
-		best := -1
-		for c, v := range row {
-			if v > 0 && (best < 0 || v > row[best]) {
-				best = c
-			}
-		}
-		if best >= 0 {
+		if best := drawnCell(row); best >= 0 {
 			picks = append(picks, plotter.XY{X: float64(best), Y: float64(rows - 1 - r)})
 		}
 	}
@@ -69,4 +63,17 @@ func addGlimpses(p *plot.Plot, m Matrix) {
 	}
 	sq.GlyphStyle = draw.GlyphStyle{Color: pickColor, Radius: vg.Points(7), Shape: draw.SquareGlyph{}}
 	p.Add(sq)
+}
+
+// drawnCell is the column of the row of sampled hard attention's weights
+// that holds the drawn position: the largest positive weight (a one-hot
+// row at subword level, the mean of its pieces' at word level), or -1.
+func drawnCell(row []float32) int {
+	best := -1
+	for c, v := range row {
+		if v > 0 && (best < 0 || v > row[best]) {
+			best = c
+		}
+	}
+	return best
 }

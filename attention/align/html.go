@@ -15,6 +15,11 @@ type htmlReport struct {
 	Title     string
 	Threshold string
 	Sentences []htmlSentence
+	// Windows and Dists say whether any sentence has local attention's
+	// windows or sampled hard attention's distributions (the legend
+	// explains their marks); MarkColor is the marks' colour.
+	Windows, Dists bool
+	MarkColor      template.CSS
 }
 
 type htmlSentence struct {
@@ -31,6 +36,8 @@ type htmlWord struct {
 	Pos     int
 	Text    string
 	Special bool
+	// Window describes an output word's local attention window.
+	Window string
 }
 
 type htmlRow struct {
@@ -43,6 +50,10 @@ type htmlCell struct {
 	W     string
 	Style template.CSS
 	Link  bool
+	// Pick is the cell sampled hard attention drew; Marks are the glimpse
+	// marks drawn in the cell (html_glimpse.go).
+	Pick  bool
+	Marks []htmlMark
 }
 
 // WriteHTML writes one self-contained HTML page (inline CSS and script,
@@ -52,12 +63,17 @@ type htmlCell struct {
 // and output tokens and shows the weight; hovering a token highlights its
 // row or column and the tokens it is linked to. Outlined cells are the
 // cells that Links picks, so on a word-level matrix they are exactly the
-// Pharaoh links. All text is escaped.
+// Pharaoh links. For local attention each row shows its window (a line
+// from centre - 2 width to centre + 2 width, a dot at the centre); for
+// sampled hard attention the cells show the distributions the positions
+// were drawn from, with the drawn cell boxed, as the heatmaps do. All
+// text is escaped.
 func WriteHTML(w io.Writer, ms []Matrix, opt Options) error {
 	if err := validateAll(ms); err != nil {
 		return err
 	}
-	rep := htmlReport{Title: opt.Title}
+	rep := htmlReport{Title: opt.Title, MarkColor: glimpseCSS()}
+	rep.Windows, rep.Dists = glimpseColumns(ms)
 	if rep.Title == "" {
 		rep.Title = "Attention alignments"
 	}
@@ -90,6 +106,9 @@ func htmlSentenceOf(i int, m Matrix, threshold float32) htmlSentence {
 		s.Map = MapSalience
 	}
 	s.Rows = htmlRows(s.Target, m, m.Weights, threshold, s.Map == MapSalience)
+	if s.Map == MapAttention {
+		addHTMLGlimpses(s.Rows, s.Target, m)
+	}
 	if m.Salience != nil {
 		s.SalienceRows = htmlRows(s.Target, m, m.Salience, 0, true)
 	}
