@@ -10,28 +10,55 @@ import (
 )
 
 // TestReinforceMatchesExactGradient is the estimator's statistical test:
-// on a toy problem (one row of scores, a fixed reward per position) the
-// mean REINFORCE gradient over many draws must match the exact gradient
-// of the expected reward, d/de_j sum_k alpha_k f_k = alpha_j (f_j - E f),
-// within five standard errors, with and without a baseline.
+// on a toy problem (one row of scores; position k holds a context x_k and
+// the reward of reading it is the log-probability a fixed softmax layer
+// gives the reference class) the mean REINFORCE gradient over many draws
+// must match the exact gradient of the expected reward,
+// d/de_j sum_k alpha_k f_k = alpha_j (f_j - E f), within five standard
+// errors, with no baseline, constant baselines, and Deng et al.'s (2018)
+// soft baseline: the reward of the expected context sum_k alpha_k x_k.
 func TestReinforceMatchesExactGradient(t *testing.T) {
 	const S, N = 6, 200000
 	e := []float32{0.3, -1.2, 0.8, 0.1, -0.4, 1.5}
-	f := []float32{-2.1, -0.3, -1.0, -4.0, -0.7, -1.6} // log-likelihood-like rewards
+	contexts := [S][2]float64{{1, 0}, {-0.5, 2}, {0.3, -1}, {-2, -1}, {1.5, 1.5}, {0, 0.4}}
+	layer := [3][2]float64{{0.8, -0.6}, {-0.4, 1.1}, {0.2, 0.3}} // logits = layer x; reference class 0
+	logLik := func(x [2]float64) float32 {
+		var z [3]float64
+		for c := range z {
+			z[c] = layer[c][0]*x[0] + layer[c][1]*x[1]
+		}
+		return float32(z[0] - math.Log(math.Exp(z[0])+math.Exp(z[1])+math.Exp(z[2])))
+	}
 	alpha := append([]float32(nil), e...)
 	lens := []int{S}
 	Softmax(alpha, S, 1, lens)
+	f := make([]float32, S)
 	var expected float64
+	var mean [2]float64 // the expected context
 	for k := range S {
+		f[k] = logLik(contexts[k])
 		expected += float64(alpha[k] * f[k])
+		mean[0] += float64(alpha[k]) * contexts[k][0]
+		mean[1] += float64(alpha[k]) * contexts[k][1]
 	}
-	for _, baseline := range []float32{0, float32(expected), -5} {
+	for _, bl := range []struct {
+		name     string
+		baseline float32
+		drawn    bool // the control: a baseline of half the drawn reward, which biases the estimate
+	}{
+		{"none", 0, false}, {"expected reward", float32(expected), false}, {"constant -5", -5, false},
+		{"soft (expected context)", logLik(mean), false},
+		{"half the drawn reward", 0, true},
+	} {
 		r := rand.New(rand.NewPCG(7, 9))
 		sum, sumSq := make([]float64, S), make([]float64, S)
 		picks, de := []int{0}, make([]float32, S)
 		for range N {
 			SamplePositions(alpha, S, 1, lens, r, picks)
-			adv := []float32{f[picks[0]] - baseline}
+			adv := []float32{f[picks[0]] - bl.baseline}
+			if bl.drawn {
+				adv[0] = f[picks[0]] / 2
+			}
 			ReinforceBackward(alpha, S, 1, lens, picks, adv, 0, 1, de)
 			for j, d := range de {
 				g := -float64(d) // de is the gradient of the loss, -R
@@ -39,13 +66,20 @@ func TestReinforceMatchesExactGradient(t *testing.T) {
 				sumSq[j] += g * g
 			}
 		}
+		off := 0
 		for j := range S {
 			exact := float64(alpha[j]) * (float64(f[j]) - expected)
 			mean := sum[j] / N
 			se := math.Sqrt((sumSq[j]/N - mean*mean) / N)
 			if math.Abs(mean-exact) > 5*se+1e-5 {
-				t.Errorf("baseline %v, position %d: mean estimate %.5f, exact %.5f (standard error %.5f)", baseline, j, mean, exact, se)
+				off++
+				if !bl.drawn {
+					t.Errorf("baseline %s (%v), position %d: mean estimate %.5f, exact %.5f (standard error %.5f)", bl.name, bl.baseline, j, mean, exact, se)
+				}
 			}
+		}
+		if bl.drawn && off == 0 {
+			t.Errorf("baseline %s: the test does not detect a baseline that depends on the draw", bl.name)
 		}
 	}
 }

@@ -138,25 +138,12 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 }
 
 // hardAdvantages computes the advantage of every drawn row from the
-// rewards in lo, moves the baseline, and records the batch's statistics
-// in lo.loss.
+// rewards in lo and the configured baseline (moving it, for the moving
+// average), and records the batch's statistics in lo.loss.
 func (ru *run) hardAdvantages(lo *lossOutput) {
 	bt, m, h := ru.bt, ru.m, ru.hard
 	B, T := bt.B, bt.T
-	reward := make([]float64, T*B) // log-likelihood reward of each live row
 	sentence := m.cfg.Hard.RewardKind() == RewardSentence
-	for b := range B {
-		var rest float64
-		for t := bt.tgtLens[b] - 1; t >= 0; t-- {
-			r := -float64(lo.nll[t*B+b])
-			if sentence {
-				rest += r
-				r = rest
-			}
-			reward[t*B+b] = r
-		}
-	}
-	var sum float64
 	var draws int
 	var entropy float64
 	for t := range T {
@@ -167,25 +154,72 @@ func (ru *run) hardAdvantages(lo *lossOutput) {
 			}
 			entropy += attention.Entropy(h.alpha[(t*B+b)*bt.S : (t*B+b)*bt.S+bt.srcLens[b]])
 			if h.picks[t*B+b] >= 0 {
-				sum += reward[t*B+b]
 				draws++
 			}
 		}
 	}
-	st := m.hard
-	if draws > 0 && !st.started {
-		st.baseline, st.started = sum/float64(draws), true
+	wordLL := make([]float64, T*B)
+	for _, row := range lo.rows {
+		wordLL[row] = -float64(lo.nll[row])
+	}
+	reward := rewards(wordLL, bt.tgtLens, B, sentence) // log-likelihood reward of each live row
+	var sum float64
+	for i, k := range h.picks {
+		if k >= 0 {
+			sum += reward[i]
+		}
 	}
 	h.scale = float32(1 / math.Max(1, float64(lo.loss.Tokens)))
 	h.adv = ru.ar.takeDirty(T * B)
+	var baseline float64
+	if m.cfg.Hard.BaselineKind() == BaselineSoft && h.r != nil {
+		soft := rewards(ru.softLikelihoods(), bt.tgtLens, B, sentence)
+		var softSum float64
+		for i, k := range h.picks {
+			h.adv[i] = float32(reward[i] - soft[i])
+			if k >= 0 {
+				softSum += soft[i]
+			}
+		}
+		baseline = softSum / math.Max(1, float64(draws))
+	} else {
+		baseline = m.hard.movingAverage(reward, sum, draws, m.cfg.Hard.BaselineDecay, h.adv)
+	}
+	lo.loss.Draws, lo.loss.Reward, lo.loss.Entropy, lo.loss.Baseline = draws, sum, entropy, baseline
+}
+
+// rewards turns the per-word log-likelihoods ll [T*B] (time-major) into
+// the REINFORCE rewards: ll itself for the word reward, with sentence the
+// sum over the rest of each sentence from the word on.
+func rewards(ll []float64, tgtLens []int, B int, sentence bool) []float64 {
+	if !sentence {
+		return ll
+	}
+	out := make([]float64, len(ll))
+	for b := range B {
+		var rest float64
+		for t := tgtLens[b] - 1; t >= 0; t-- {
+			rest += ll[t*B+b]
+			out[t*B+b] = rest
+		}
+	}
+	return out
+}
+
+// movingAverage writes the advantages reward - baseline into adv, starts
+// the baseline at the first batch's mean reward of draws (sum / draws),
+// moves it by decay after the batch and returns it.
+func (st *hardState) movingAverage(reward []float64, sum float64, draws int, decay float64, adv []float32) float64 {
+	if draws > 0 && !st.started {
+		st.baseline, st.started = sum/float64(draws), true
+	}
 	for i, r := range reward {
-		h.adv[i] = float32(r - st.baseline)
+		adv[i] = float32(r - st.baseline)
 	}
 	if draws > 0 {
-		d := m.cfg.Hard.BaselineDecay
-		st.baseline = d*st.baseline + (1-d)*sum/float64(draws)
+		st.baseline = decay*st.baseline + (1-decay)*sum/float64(draws)
 	}
-	lo.loss.Draws, lo.loss.Reward, lo.loss.Entropy, lo.loss.Baseline = draws, sum, entropy, st.baseline
+	return st.baseline
 }
 
 func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads, sc *attendScratch) {

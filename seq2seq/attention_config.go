@@ -16,6 +16,14 @@ type HardConfig struct {
 	// "word", the log-likelihood of the reference word at that step, or
 	// "sentence", that of the rest of the reference from it on.
 	Reward string `yaml:"reward" json:"reward,omitempty"`
+	// Baseline is the REINFORCE baseline subtracted from the reward:
+	// "moving_average" (the default; empty means it too), a moving
+	// average of the batches' mean rewards, or "soft" (Deng et al. 2018),
+	// the log-likelihood the decoder gives the same reference word (with
+	// the sentence reward: the same rest of the reference) when it reads
+	// the expected context sum_j alpha_j mem_j instead of the drawn
+	// position, computed from the same forward pass.
+	Baseline string `yaml:"baseline" json:"baseline,omitempty"`
 	// BaselineDecay is the decay of the moving-average reward baseline:
 	// after each batch, baseline = decay * baseline + (1 - decay) * mean
 	// reward of the batch's draws.
@@ -35,10 +43,11 @@ type HardConfig struct {
 }
 
 // DefaultHardConfig returns the defaults of hard attention: the word
-// reward, a baseline decay of 0.9, an entropy weight of 0.01, the soft
-// context with probability 0.5 and argmax decoding.
+// reward, the moving-average baseline with a decay of 0.9, an entropy
+// weight of 0.01, the soft context with probability 0.5 and argmax
+// decoding.
 func DefaultHardConfig() HardConfig {
-	return HardConfig{Reward: RewardWord, BaselineDecay: 0.9, Entropy: 0.01, SoftProb: 0.5, Decode: DecodeArgmax}
+	return HardConfig{Reward: RewardWord, Baseline: BaselineMovingAverage, BaselineDecay: 0.9, Entropy: 0.01, SoftProb: 0.5, Decode: DecodeArgmax}
 }
 
 // UnmarshalYAML decodes a hard: block over DefaultHardConfig.
@@ -52,16 +61,22 @@ func (h *HardConfig) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Hard attention's rewards and decoding modes.
+// Hard attention's rewards, baselines and decoding modes.
 const (
-	RewardWord     = "word"
-	RewardSentence = "sentence"
-	DecodeArgmax   = "argmax"
-	DecodeSample   = "sample"
+	RewardWord            = "word"
+	RewardSentence        = "sentence"
+	BaselineMovingAverage = "moving_average"
+	BaselineSoft          = "soft"
+	DecodeArgmax          = "argmax"
+	DecodeSample          = "sample"
 )
 
 // RewardKind is Reward, "word" when empty.
 func (h HardConfig) RewardKind() string { return cmpOr(h.Reward, RewardWord) }
+
+// BaselineKind is Baseline, "moving_average" when empty (model files
+// written before the option existed).
+func (h HardConfig) BaselineKind() string { return cmpOr(h.Baseline, BaselineMovingAverage) }
 
 // DecodeKind is Decode, "argmax" when empty.
 func (h HardConfig) DecodeKind() string { return cmpOr(h.Decode, DecodeArgmax) }
@@ -120,6 +135,18 @@ func (c Config) validateAttention() []error {
 	h := c.Hard
 	if r := h.RewardKind(); r != RewardWord && r != RewardSentence {
 		add("hard.reward must be %s or %s, got %q", RewardWord, RewardSentence, r)
+	}
+	switch h.BaselineKind() {
+	case BaselineMovingAverage:
+	case BaselineSoft:
+		// The soft likelihoods of later words depend on the draw at a
+		// word through the fed attentional outputs: as a baseline for the
+		// rest of the sentence they would bias the estimate.
+		if h.RewardKind() == RewardSentence && c.InputFeeding {
+			add("hard.baseline %s with hard.reward %s needs input_feeding: false (with input feeding the later words' soft likelihoods depend on the draw); use reward: %s", BaselineSoft, RewardSentence, RewardWord)
+		}
+	default:
+		add("hard.baseline must be %s or %s, got %q", BaselineMovingAverage, BaselineSoft, h.Baseline)
 	}
 	if d := h.DecodeKind(); d != DecodeArgmax && d != DecodeSample {
 		add("hard.decode must be %s or %s, got %q", DecodeArgmax, DecodeSample, d)

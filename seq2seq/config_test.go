@@ -47,6 +47,14 @@ func TestConfigValidate(t *testing.T) {
 		{"hard block on soft", func(c *Config) { c.Hard = DefaultHardConfig() }, "the hard: block applies only"},
 		{"bad reward", func(c *Config) { c.Attention, c.Hard.Reward = AttentionHard, "bleu" }, `hard.reward must be word or sentence, got "bleu"`},
 		{"bad decode", func(c *Config) { c.Attention, c.Hard.Decode = AttentionHard, "beam" }, `hard.decode must be`},
+		{"bad baseline", func(c *Config) { c.Attention, c.Hard.Baseline = AttentionHard, "median" }, `hard.baseline must be moving_average or soft, got "median"`},
+		{"soft baseline", func(c *Config) { c.Attention, c.Hard.Baseline = AttentionHard, BaselineSoft }, ""},
+		{"soft baseline sentence", func(c *Config) {
+			c.Attention, c.Hard.Baseline, c.Hard.Reward, c.InputFeeding = AttentionHard, BaselineSoft, RewardSentence, false
+		}, ""},
+		{"soft baseline sentence feeding", func(c *Config) {
+			c.Attention, c.Hard.Baseline, c.Hard.Reward, c.InputFeeding = AttentionHard, BaselineSoft, RewardSentence, true
+		}, "hard.baseline soft with hard.reward sentence needs input_feeding: false"},
 		{"bad decay", func(c *Config) { c.Attention, c.Hard.BaselineDecay = AttentionHard, 1 }, "hard.baseline_decay must be in [0, 1)"},
 		{"bad soft prob", func(c *Config) { c.Attention, c.Hard.SoftProb = AttentionHard, math.NaN() }, "hard.soft_prob must be in"},
 		{"bad entropy", func(c *Config) { c.Attention, c.Hard.Entropy = AttentionHard, -1 }, "hard.entropy must be"},

@@ -1,0 +1,102 @@
+package seq2seq
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSoftBaselineIsSoftLikelihood: hard attention's "soft" baseline of
+// a drawn word is the log-likelihood a soft additive model with the same
+// weights gives it. Without input feeding the decoder states do not
+// depend on the contexts, so every word is compared; with it, only the
+// first word of each sentence has the same state in both models.
+func TestSoftBaselineIsSoftLikelihood(t *testing.T) {
+	for _, feeding := range []bool{false, true} {
+		cfg := tinyConfig()
+		cfg.InputFeeding = feeding
+		cfg.Attention = AttentionHard
+		cfg.Hard = DefaultHardConfig()
+		cfg.Hard.Baseline, cfg.Hard.SoftProb = BaselineSoft, 0.3
+		hard, err := New(cfg, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		softCfg := cfg
+		softCfg.Attention, softCfg.Hard = AttentionAdditive, HardConfig{}
+		soft, err := New(softCfg, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range soft.Params() {
+			copy(p.Value, hard.Params()[i].Value)
+		}
+		bt, err := newBatch(cfg, tinySrc, tinyTgt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(3, 4))
+		ru := hard.encode(&arena{}, bt, r, nil, true)
+		ru.decode(r)
+		lo := ru.scoreTargets(r, false)
+		ru.hardAdvantages(lo) // marks padding, computes the baselines
+		got := ru.softLikelihoods()
+
+		sr := soft.encode(&arena{}, bt, nil, nil, false)
+		sr.decode(nil)
+		want := sr.scoreTargets(nil, false).nll
+		B, compared := bt.B, 0
+		for row, k := range ru.hard.picks {
+			if k < 0 {
+				if got[row] != 0 {
+					t.Errorf("input feeding %t: row %d was not drawn but has baseline %v", feeding, row, got[row])
+				}
+				continue
+			}
+			if feeding && row >= B {
+				continue
+			}
+			compared++
+			if math.Abs(got[row]+float64(want[row])) > 1e-5 {
+				t.Errorf("input feeding %t: row %d: soft baseline %.6f, soft model's log-likelihood %.6f", feeding, row, got[row], -want[row])
+			}
+		}
+		if compared == 0 {
+			t.Fatalf("input feeding %t: no drawn row compared (picks %v)", feeding, ru.hard.picks)
+		}
+	}
+}
+
+// TestSoftBaselineTraining: a training step with the soft baseline
+// reports the mean soft log-likelihood of the drawn words as its
+// baseline and leaves the moving average alone; with the sentence reward
+// the baseline covers the rest of the sentence, so it is lower.
+func TestSoftBaselineTraining(t *testing.T) {
+	ctx := context.Background()
+	baselines := map[string]float64{}
+	for _, reward := range []string{RewardWord, RewardSentence} {
+		cfg := tinyConfig()
+		cfg.Attention = AttentionHard
+		cfg.Hard = DefaultHardConfig()
+		cfg.Hard.Baseline, cfg.Hard.Reward, cfg.Hard.SoftProb = BaselineSoft, reward, 0
+		m, err := New(cfg, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := m.TrainBatch(ctx, tinySrc, tinyTgt, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Draws != 10 || !(l.Baseline < 0) || math.IsInf(l.Baseline, 0) {
+			t.Errorf("%s reward: %d draws, baseline %v: want 10 draws and a negative log-likelihood", reward, l.Draws, l.Baseline)
+		}
+		if m.hard.started {
+			t.Errorf("%s reward: the soft baseline moved the moving average", reward)
+		}
+		baselines[reward] = l.Baseline
+	}
+	if !(baselines[RewardSentence] < baselines[RewardWord]) {
+		t.Errorf("sentence baseline %v, word baseline %v: want the sentence's lower", baselines[RewardSentence], baselines[RewardWord])
+	}
+}
