@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/attnmt/nmt/seq2seq"
 )
 
 func TestDefaultConfigValid(t *testing.T) {
@@ -51,6 +53,14 @@ func TestParseConfig(t *testing.T) {
 			func(c Config) bool {
 				return c.Optimizer.LR == 5e-4 && c.Schedule.MaxTime == 2*time.Hour && c.Model.Embed == 64 && c.Model.DecoderHidden == 512
 			}, ""},
+		{"hard block names only what it changes", "model:\n  attention: hard\n  hard:\n    baseline: soft\n",
+			func(c Config) bool {
+				want := seq2seq.DefaultHardConfig()
+				want.Baseline = seq2seq.BaselineSoft
+				return c.Model.Hard == want
+			}, ""},
+		{"no hard block: moving average", "model:\n  attention: hard\n",
+			func(c Config) bool { return c.Model.Hard.BaselineKind() == seq2seq.BaselineMovingAverage }, ""},
 		{"unknown key", "data:\n  src_lang: de\n  colour: blue\n", nil, "line 3: field colour not found"},
 		{"unknown section", "optimiser:\n  lr: 1\n", nil, "line 1: field optimiser not found"},
 		{"bad type", "schedule:\n  batch_tokens: many\n", nil, "line 2"},
