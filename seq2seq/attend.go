@@ -9,16 +9,18 @@ import (
 
 // The attention of the training decoder. decode and decoderBackward pick
 // the kind's step functions once per batch (attention and
-// attentionBackward), so that no step tests the kind.
+// attentionBackward), so that no step tests the kind. The step functions
+// are method expressions (static functions taking the run), and their
+// scratch lives in the run, so that choosing one allocates nothing.
 
-// attendStep computes the attention of decoder step t: the weights w
-// [B, S] and contexts ctx [B, M] for the decoder states s [B, D].
-type attendStep func(t int, s, w, ctx []float32)
+// attendStep computes the attention of decoder step t of ru: the weights
+// w [B, S] and contexts ctx [B, M] for the decoder states s [B, D].
+type attendStep func(ru *run, t int, s, w, ctx []float32)
 
 // attendBackStep adds the gradients of step t's attention, flowing back
 // from dctx [B, M], to ds [B, D], the encoder gradients g and the
 // attention weights. s [B, D] holds the step's decoder states.
-type attendBackStep func(t int, s, dctx, ds []float32, g *encoderGrads)
+type attendBackStep func(ru *run, t int, s, dctx, ds []float32, g *encoderGrads)
 
 // attention allocates the attention scratch of ru's batch and returns
 // the step function of the model's kind. r draws hard attention's
@@ -30,35 +32,32 @@ func (ru *run) attention(r *rand.Rand) attendStep {
 	case m.local != nil:
 		ru.savedLen = m.local.SavedLen(S, B)
 		ru.saved = ar.takeDirty(T * ru.savedLen)
-		return ru.localAttend
+		return (*run).localAttend
 	case m.hard != nil:
 		ru.savedLen = m.att.SavedLen(S, B)
 		ru.saved = ar.takeDirty(T * ru.savedLen)
 		ru.hard = &hardRun{r: r, alpha: ar.takeDirty(T * B * S), picks: make([]int, T*B)}
-		return ru.hardAttend
+		return (*run).hardAttend
 	}
 	ru.savedLen = m.att.SavedLen(S, B)
 	ru.saved = ar.takeDirty(T * ru.savedLen)
-	return ru.softAttend
+	return (*run).softAttend
 }
 
-// attentionBackward returns the backward step function of the model's
-// kind; lo is the loss stage's output.
+// attentionBackward takes the backward scratch and returns the backward
+// step function of the model's kind; lo is the loss stage's output.
 func (ru *run) attentionBackward(lo *lossOutput) attendBackStep {
 	m, bt, ar := ru.m, ru.bt, ru.ar
-	scratch := &attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
 	switch {
 	case m.local != nil:
-		return ru.localAttendBackward
+		return (*run).localAttendBackward
 	case m.hard != nil:
+		ru.back = attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
 		ru.hardAdvantages(lo)
-		return func(t int, s, dctx, ds []float32, g *encoderGrads) {
-			ru.hardAttendBackward(t, s, dctx, ds, g, scratch)
-		}
+		return (*run).hardAttendBackward
 	}
-	return func(t int, s, dctx, ds []float32, g *encoderGrads) {
-		ru.softAttendBackward(t, s, dctx, ds, g, scratch)
-	}
+	ru.back = attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
+	return (*run).softAttendBackward
 }
 
 // attendScratch is the per-step scratch of the backward pass: dw and de
@@ -77,8 +76,8 @@ func (ru *run) softAttend(t int, s, w, ctx []float32) {
 	attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
 }
 
-func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads, sc *attendScratch) {
-	bt, m := ru.bt, ru.m
+func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads) {
+	bt, m, sc := ru.bt, ru.m, &ru.back
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
@@ -222,8 +221,8 @@ func (st *hardState) movingAverage(reward []float64, sum float64, draws int, dec
 	return st.baseline
 }
 
-func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads, sc *attendScratch) {
-	bt, m, h := ru.bt, ru.m, ru.hard
+func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads) {
+	bt, m, h, sc := ru.bt, ru.m, ru.hard, &ru.back
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	alpha := h.alpha[t*B*S : (t+1)*B*S]

@@ -43,10 +43,13 @@ func TestSoftBaselineIsSoftLikelihood(t *testing.T) {
 		ru.hardAdvantages(lo) // marks padding, computes the baselines
 		got := ru.softLikelihoods()
 
-		sr := soft.encode(&arena{}, bt, nil, nil, false)
-		sr.decode(nil)
-		want := sr.scoreTargets(nil, false).nll
+		// The soft model's log-likelihoods, from its incremental decoder.
+		forced, err := soft.NewDecoder().Force(context.Background(), tinySrc, tinyTgt)
+		if err != nil {
+			t.Fatal(err)
+		}
 		B, compared := bt.B, 0
+		want := func(row int) float64 { return float64(forced[row%B].TokenLogProbs[row/B]) }
 		for row, k := range ru.hard.picks {
 			if k < 0 {
 				if got[row] != 0 {
@@ -58,8 +61,8 @@ func TestSoftBaselineIsSoftLikelihood(t *testing.T) {
 				continue
 			}
 			compared++
-			if math.Abs(got[row]+float64(want[row])) > 1e-5 {
-				t.Errorf("input feeding %t: row %d: soft baseline %.6f, soft model's log-likelihood %.6f", feeding, row, got[row], -want[row])
+			if math.Abs(got[row]-want(row)) > 1e-5 {
+				t.Errorf("input feeding %t: row %d: soft baseline %.6f, soft model's log-likelihood %.6f", feeding, row, got[row], want(row))
 			}
 		}
 		if compared == 0 {
@@ -98,5 +101,36 @@ func TestSoftBaselineTraining(t *testing.T) {
 	}
 	if !(baselines[RewardSentence] < baselines[RewardWord]) {
 		t.Errorf("sentence baseline %v, word baseline %v: want the sentence's lower", baselines[RewardSentence], baselines[RewardWord])
+	}
+}
+
+// TestSoftAttentionChoiceAllocatesNothing: picking soft attention's step
+// functions for a batch, forward and backward, allocates nothing beyond
+// the arena's scratch (which a warm arena hands out without allocating),
+// so that hard and local attention cost soft training nothing.
+func TestSoftAttentionChoiceAllocatesNothing(t *testing.T) {
+	m, err := New(tinyConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, err := newBatch(m.cfg, tinySrc, tinyTgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := &arena{}
+	ru := m.encode(ar, bt, nil, nil, true)
+	var fwd attendStep
+	var back attendBackStep
+	allocs := testing.AllocsPerRun(20, func() {
+		ar.reset()
+		ru.ar = ar
+		fwd = ru.attention(nil)
+		back = ru.attentionBackward(nil)
+	})
+	if allocs != 0 {
+		t.Errorf("choosing soft attention allocates %v times per batch, want 0", allocs)
+	}
+	if fwd == nil || back == nil || ru.hard != nil {
+		t.Fatal("no step functions chosen")
 	}
 }

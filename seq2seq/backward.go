@@ -125,7 +125,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 		for b := range B {
 			copy(sT[b*D:(b+1)*D], s[b*C:b*C+D])
 		}
-		attendBackward(t, sT, dctx, ds, g)
+		attendBackward(ru, t, sT, dctx, ds, g)
 		dg := dGates[rows*G : (rows+B)*G]
 		cellBackward(ru.act[rows*G:(rows+B)*G], ru.cPrev[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], ds, dc, B, D, dg)
 		linalg.Gemm(false, false, B, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)

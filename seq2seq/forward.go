@@ -34,8 +34,9 @@ type run struct {
 	weights  []float32 // [T*B*S] attention weights, step t at t*B*S
 	saved    []float32 // attention scratch, savedLen per step
 	savedLen int
-	hard     *hardRun  // hard attention's draws; nil for the other kinds
-	o        []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
+	hard     *hardRun      // hard attention's draws; nil for the other kinds
+	back     attendScratch // the backward pass's attention scratch
+	o        []float32     // [T*B, O] attentional outputs tanh(W [s; ctx])
 	oDrop    []float32
 }
 
@@ -185,7 +186,7 @@ func (ru *run) decode(r *rand.Rand) {
 		cellForward(gates, c, B, D, ru.c[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], s)
 		copy(c, ru.c[rows*D:(rows+B)*D])
 
-		attend(t, s, ru.weights[t*B*S:(t+1)*B*S], ctx)
+		attend(ru, t, s, ru.weights[t*B*S:(t+1)*B*S], ctx)
 		for b := range B {
 			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], s[b*D:(b+1)*D])
 			copy(ru.cat[(rows+b)*C+D:(rows+b+1)*C], ctx[b*M:(b+1)*M])
@@ -216,7 +217,7 @@ type lossOutput struct {
 	rows   []int     // time-major row of each scored position
 	x      []float32 // [N, O] projection inputs (after dropout)
 	logits []float32 // [N, V], turned into d loss / d logits by backward
-	nll    []float32 // [T*B] negative log-likelihood of each scored row, 0 elsewhere
+	nll    []float32 // [T*B] hard attention's: negative log-likelihood of each scored row, 0 elsewhere; nil for the other kinds
 	loss   BatchLoss
 }
 
@@ -243,7 +244,9 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 		}
 	}
 	N := len(lo.rows)
-	lo.nll = ar.take(bt.T * B)
+	if ru.hard != nil {
+		lo.nll = ar.take(bt.T * B) // hard attention's rewards
+	}
 	lo.x = ar.takeDirty(N * O)
 	for i, row := range lo.rows {
 		copy(lo.x[i*O:(i+1)*O], x[row*O:(row+1)*O])
@@ -261,7 +264,9 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 		part := &parts[first]
 		for i := first; i < last; i++ {
 			nll, smooth := crossEntropyRow(lo.logits[i*V:(i+1)*V], int(bt.tgtOut[lo.rows[i]]), eps, scale, grad)
-			lo.nll[lo.rows[i]] = float32(nll)
+			if lo.nll != nil {
+				lo.nll[lo.rows[i]] = float32(nll)
+			}
 			part.NLL += nll
 			part.Loss += smooth
 		}
