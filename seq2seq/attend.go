@@ -172,7 +172,7 @@ func (ru *run) hardAdvantages(lo *lossOutput) {
 	h.adv = ru.ar.takeDirty(T * B)
 	var baseline float64
 	if m.cfg.Hard.BaselineKind() == BaselineSoft && h.r != nil {
-		soft := rewards(ru.softLikelihoods(), bt.tgtLens, B, sentence)
+		soft := rewards(ru.softLikelihoods(sentence), bt.tgtLens, B, sentence)
 		var softSum float64
 		for i, k := range h.picks {
 			h.adv[i] = float32(reward[i] - soft[i])

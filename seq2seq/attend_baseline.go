@@ -11,7 +11,8 @@ const softBaselineChunk = 256
 
 // softLikelihoods returns hard attention's "soft" baseline material
 // (Deng et al. 2018): for every drawn row (picks >= 0, time-major
-// t*B+b), the log-likelihood of its reference word when the decoder
+// t*B+b), or with all every target row (the sentence reward sums the
+// rest of the sentence, drawn or not), the log-likelihood of its reference word when the decoder
 // reads the expected context sum_j alpha_tj mem_j instead of the drawn
 // state, with the row's decoder state s_t and distribution alpha_t from
 // this forward pass, through the same output layer and vocabulary
@@ -19,14 +20,14 @@ const softBaselineChunk = 256
 // the parameters and on earlier draws (through s_t) but not on the
 // row's own draw, so subtracting it keeps REINFORCE unbiased; it carries
 // no gradient. [T*B]
-func (ru *run) softLikelihoods() []float64 {
+func (ru *run) softLikelihoods(all bool) []float64 {
 	m, bt, ar, cfg, h := ru.m, ru.bt, ru.ar, ru.m.cfg, ru.hard
 	S, B, T := bt.S, bt.B, bt.T
 	D, O, V, M := cfg.DecoderHidden, cfg.Output, cfg.TgtVocab, 2*cfg.EncoderHidden
 	C := D + M
 	var rows []int
 	for i, k := range h.picks {
-		if k >= 0 {
+		if k >= 0 || all && i/B < bt.tgtLens[i%B] {
 			rows = append(rows, i)
 		}
 	}

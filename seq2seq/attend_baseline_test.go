@@ -41,7 +41,7 @@ func TestSoftBaselineIsSoftLikelihood(t *testing.T) {
 		ru.decode(r)
 		lo := ru.scoreTargets(r, false)
 		ru.hardAdvantages(lo) // marks padding, computes the baselines
-		got := ru.softLikelihoods()
+		got, all := ru.softLikelihoods(false), ru.softLikelihoods(true)
 
 		// The soft model's log-likelihoods, from its incremental decoder.
 		forced, err := soft.NewDecoder().Force(context.Background(), tinySrc, tinyTgt)
@@ -51,18 +51,22 @@ func TestSoftBaselineIsSoftLikelihood(t *testing.T) {
 		B, compared := bt.B, 0
 		want := func(row int) float64 { return float64(forced[row%B].TokenLogProbs[row/B]) }
 		for row, k := range ru.hard.picks {
-			if k < 0 {
-				if got[row] != 0 {
-					t.Errorf("input feeding %t: row %d was not drawn but has baseline %v", feeding, row, got[row])
-				}
-				continue
+			live := row/B < bt.tgtLens[row%B]
+			if !live && all[row] != 0 {
+				t.Errorf("input feeding %t: padding row %d has baseline %v", feeding, row, all[row])
 			}
-			if feeding && row >= B {
+			if k < 0 && got[row] != 0 {
+				t.Errorf("input feeding %t: row %d was not drawn but has baseline %v", feeding, row, got[row])
+			}
+			if !live || feeding && row >= B {
 				continue
 			}
 			compared++
-			if math.Abs(got[row]-want(row)) > 1e-5 {
+			if k >= 0 && math.Abs(got[row]-want(row)) > 1e-5 {
 				t.Errorf("input feeding %t: row %d: soft baseline %.6f, soft model's log-likelihood %.6f", feeding, row, got[row], want(row))
+			}
+			if math.Abs(all[row]-want(row)) > 1e-5 {
+				t.Errorf("input feeding %t: row %d (every row): soft baseline %.6f, soft model's log-likelihood %.6f", feeding, row, all[row], want(row))
 			}
 		}
 		if compared == 0 {
