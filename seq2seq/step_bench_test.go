@@ -17,7 +17,26 @@ import (
 //
 // alternating the two programs (docs/benchmarks.md has the loop).
 func BenchmarkTrainStepReference(b *testing.B) {
-	m, err := seq2seq.New(seq2seq.ReferenceConfig(), 1)
+	benchmarkTrainStep(b, seq2seq.ReferenceConfig())
+}
+
+// BenchmarkTrainStepByKind times the same step with each attention kind
+// (additive scores for all three), for the training-speed column of the
+// comparison in docs/attention-kinds.md.
+func BenchmarkTrainStepByKind(b *testing.B) {
+	for _, kind := range []string{seq2seq.AttentionAdditive, seq2seq.AttentionHard, seq2seq.AttentionLocal} {
+		b.Run(kind, func(b *testing.B) {
+			cfg := seq2seq.ReferenceConfig()
+			if kind != seq2seq.AttentionAdditive {
+				cfg.Attention, cfg.AttentionScore = kind, seq2seq.AttentionAdditive
+			}
+			benchmarkTrainStep(b, cfg)
+		})
+	}
+}
+
+func benchmarkTrainStep(b *testing.B, cfg seq2seq.Config) {
+	m, err := seq2seq.New(cfg, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
