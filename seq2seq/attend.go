@@ -46,12 +46,23 @@ func (ru *run) attention(r *rand.Rand) attendStep {
 // kind; lo is the loss stage's output.
 func (ru *run) attentionBackward(lo *lossOutput) attendBackStep {
 	m, bt, ar := ru.m, ru.bt, ru.ar
-	scratch := &attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
+	scratch := &attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S), scoreBackward: m.att.ScoreBackward}
+	if ru.inputsOnly {
+		scratch.scoreBackward = m.att.ScoreBackwardInputs
+	}
 	switch {
 	case m.local != nil:
-		return ru.localAttendBackward
+		back := m.local.AttendBackward
+		if ru.inputsOnly {
+			back = m.local.AttendBackwardInputs
+		}
+		return func(t int, s, dctx, ds []float32, g *encoderGrads) {
+			ru.localAttendBackward(t, s, dctx, ds, g, back)
+		}
 	case m.hard != nil:
-		ru.hardAdvantages(lo)
+		if !ru.inputsOnly { // no REINFORCE gradient, no baseline to move
+			ru.hardAdvantages(lo)
+		}
 		return func(t int, s, dctx, ds []float32, g *encoderGrads) {
 			ru.hardAttendBackward(t, s, dctx, ds, g, scratch)
 		}
@@ -62,8 +73,13 @@ func (ru *run) attentionBackward(lo *lossOutput) attendBackStep {
 }
 
 // attendScratch is the per-step scratch of the backward pass: dw and de
-// [B, S], the gradients of the weights and scores.
-type attendScratch struct{ dw, de []float32 }
+// [B, S], the gradients of the weights and scores, and the scorer's
+// backward pass (without the weight gradients when the run is inputs
+// only).
+type attendScratch struct {
+	dw, de        []float32
+	scoreBackward func(q, keys []float32, s, b int, lens []int, saved, de, dq, dkeys []float32)
+}
 
 func (ru *run) stepSaved(t int) []float32 {
 	return ru.saved[t*ru.savedLen : (t+1)*ru.savedLen]
@@ -83,7 +99,7 @@ func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads,
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
 	attention.SoftmaxBackward(w, sc.dw, S, B, bt.srcLens, sc.de)
-	m.att.ScoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	sc.scoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
 }
 
 func (ru *run) localAttend(t int, s, w, ctx []float32) {
@@ -91,12 +107,17 @@ func (ru *run) localAttend(t int, s, w, ctx []float32) {
 	m.local.Attend(s, ru.keys, ru.mem, bt.S, bt.B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ctx, ru.stepSaved(t))
 }
 
-func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads) {
+// localAttendBackward runs back, Local's backward pass with or without
+// the weight gradients, for step t.
+func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads, back localBackward) {
 	bt, m := ru.bt, ru.m
 	S, B := bt.S, bt.B
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	m.local.AttendBackward(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
+	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
 }
+
+// localBackward is the signature of Local.AttendBackward.
+type localBackward func(q, keys, mem []float32, S, B, M int, lens []int, w, saved, dctx, dq, dkeys, dmem []float32)
 
 // hardState is hard attention's training state that outlives a batch:
 // the moving-average reward baseline.
@@ -208,5 +229,5 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads,
 			}
 		}
 	}
-	m.att.ScoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	sc.scoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
 }

@@ -37,6 +37,14 @@ type run struct {
 	hard     *hardRun  // hard attention's draws; nil for the other kinds
 	o        []float32 // [T*B, O] attentional outputs tanh(W [s; ctx])
 	oDrop    []float32
+
+	// inputsOnly makes the backward pass compute the gradients with
+	// respect to the inputs and activations alone, no parameter gradient
+	// (explanations).
+	inputsOnly bool
+	// live, when set, is the number of leading rows whose decoder
+	// backward runs at each step [T]: later rows have no gradient there.
+	live []int
 }
 
 // dropout scales x in place by a fresh inverted-dropout mask with rate p
