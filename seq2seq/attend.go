@@ -81,6 +81,16 @@ type attendScratch struct {
 	scoreBackward func(q, keys []float32, s, b int, lens []int, saved, de, dq, dkeys []float32)
 }
 
+// srcLensAt returns the source lengths the attention of decoder step t
+// uses: the batch's, or, with live rows set, zero for the rows not live at
+// t, so that their attention is neither computed nor differentiated.
+func (ru *run) srcLensAt(t int) []int {
+	if ru.stepLens == nil {
+		return ru.bt.srcLens
+	}
+	return ru.stepLens[t]
+}
+
 func (ru *run) stepSaved(t int) []float32 {
 	return ru.saved[t*ru.savedLen : (t+1)*ru.savedLen]
 }
@@ -88,23 +98,23 @@ func (ru *run) stepSaved(t int) []float32 {
 func (ru *run) softAttend(t int, s, w, ctx []float32) {
 	bt, m := ru.bt, ru.m
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
-	m.att.Score(s, ru.keys, S, B, bt.srcLens, w, ru.stepSaved(t))
-	attention.Softmax(w, S, B, bt.srcLens)
-	attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+	m.att.Score(s, ru.keys, S, B, ru.srcLensAt(t), w, ru.stepSaved(t))
+	attention.Softmax(w, S, B, ru.srcLensAt(t))
+	attention.Context(w, ru.mem, S, B, M, ru.srcLensAt(t), ctx)
 }
 
 func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads, sc *attendScratch) {
 	bt, m := ru.bt, ru.m
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
-	attention.SoftmaxBackward(w, sc.dw, S, B, bt.srcLens, sc.de)
-	sc.scoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
+	attention.SoftmaxBackward(w, sc.dw, S, B, ru.srcLensAt(t), sc.de)
+	sc.scoreBackward(s, ru.keys, S, B, ru.srcLensAt(t), ru.stepSaved(t), sc.de, ds, g.dKeys)
 }
 
 func (ru *run) localAttend(t int, s, w, ctx []float32) {
 	bt, m := ru.bt, ru.m
-	m.local.Attend(s, ru.keys, ru.mem, bt.S, bt.B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ctx, ru.stepSaved(t))
+	m.local.Attend(s, ru.keys, ru.mem, bt.S, bt.B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ctx, ru.stepSaved(t))
 }
 
 // localAttendBackward runs back, Local's backward pass with or without
@@ -113,7 +123,7 @@ func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads
 	bt, m := ru.bt, ru.m
 	S, B := bt.S, bt.B
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
+	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
 }
 
 // localBackward is the signature of Local.AttendBackward.
@@ -140,12 +150,12 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	alpha := h.alpha[t*B*S : (t+1)*B*S]
 	picks := h.picks[t*B : (t+1)*B]
-	m.att.Score(s, ru.keys, S, B, bt.srcLens, alpha, ru.stepSaved(t))
-	attention.Softmax(alpha, S, B, bt.srcLens)
+	m.att.Score(s, ru.keys, S, B, ru.srcLensAt(t), alpha, ru.stepSaved(t))
+	attention.Softmax(alpha, S, B, ru.srcLensAt(t))
 	if h.r == nil {
-		attention.ArgmaxPositions(alpha, S, B, bt.srcLens, picks)
+		attention.ArgmaxPositions(alpha, S, B, ru.srcLensAt(t), picks)
 	} else {
-		attention.SamplePositions(alpha, S, B, bt.srcLens, h.r, picks)
+		attention.SamplePositions(alpha, S, B, ru.srcLensAt(t), h.r, picks)
 		softProb := m.cfg.Hard.SoftProb
 		for b := range picks {
 			if softProb > 0 && h.r.Float64() < softProb {
@@ -155,7 +165,7 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 	}
 	copy(w, alpha)
 	attention.OneHot(picks, S, B, w)
-	attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+	attention.Context(w, ru.mem, S, B, M, ru.srcLensAt(t), ctx)
 }
 
 // hardAdvantages computes the advantage of every drawn row from the
@@ -214,12 +224,12 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads,
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	alpha := h.alpha[t*B*S : (t+1)*B*S]
-	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
+	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
 	// Rows that used the soft context backpropagate through it; the
 	// drawn rows get the REINFORCE gradient instead.
-	attention.SoftmaxBackward(alpha, sc.dw, S, B, bt.srcLens, sc.de)
+	attention.SoftmaxBackward(alpha, sc.dw, S, B, ru.srcLensAt(t), sc.de)
 	if h.r != nil {
-		attention.ReinforceBackward(alpha, S, B, bt.srcLens, h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
+		attention.ReinforceBackward(alpha, S, B, ru.srcLensAt(t), h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
 			float32(m.cfg.Hard.Entropy), h.scale, sc.de)
 	} else {
 		// Argmax reads are locally constant in the scores: no gradient.
@@ -229,5 +239,5 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads,
 			}
 		}
 	}
-	sc.scoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	sc.scoreBackward(s, ru.keys, S, B, ru.srcLensAt(t), ru.stepSaved(t), sc.de, ds, g.dKeys)
 }

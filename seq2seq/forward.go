@@ -44,7 +44,10 @@ type run struct {
 	inputsOnly bool
 	// live, when set, is the number of leading rows whose decoder
 	// backward runs at each step [T]: later rows have no gradient there.
-	live []int
+	// stepLens [T][B] are then the source lengths of each step, zero for
+	// the rows not live (see srcLensAt).
+	live     []int
+	stepLens [][]int
 }
 
 // dropout scales x in place by a fresh inverted-dropout mask with rate p

@@ -28,7 +28,7 @@ type SalienceOptions struct {
 	// log-probability.
 	Abs bool
 	// MaxRows is the number of (sentence, output position) rows in one
-	// backward pass; 0 means 64. It bounds the memory a pass needs.
+	// backward pass; 0 means 32. It bounds the memory a pass needs.
 	MaxRows int
 }
 
@@ -53,6 +53,32 @@ type Salience struct {
 // seeded with that token's log-probability.
 type salienceRow struct {
 	sent, pos int
+}
+
+// salienceArenas are the scratch of one Salience call: of the forward
+// pass over a batch of sentences and of one chunk of rows. The model
+// keeps one between calls, so that a file explained batch by batch
+// allocates its scratch once.
+type salienceArenas struct{ batch, rows arena }
+
+// salienceArenas returns the arenas the model keeps, or new ones while
+// another call has them.
+func (m *Model) salienceArenas() *salienceArenas {
+	select {
+	case sc := <-m.salienceFree:
+		return sc
+	default:
+		return new(salienceArenas)
+	}
+}
+
+// keepSalienceArenas keeps sc for the next call, unless the model keeps
+// some already.
+func (m *Model) keepSalienceArenas(sc *salienceArenas) {
+	select {
+	case m.salienceFree <- sc:
+	default:
+	}
 }
 
 // salienceSentences is the number of sentences whose forward pass Salience
@@ -94,12 +120,14 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 	}
 	chunk := opt.MaxRows
 	if chunk <= 0 {
-		chunk = 64
+		chunk = 32
 	}
 	samples := max(opt.Samples, 1)
 	noisy := opt.Samples > 0 && opt.Noise > 0
 	r := rand.New(rand.NewPCG(opt.Seed, 0x5a11e))
-	var ar, rowAr arena
+	sc := m.salienceArenas()
+	defer m.keepSalienceArenas(sc)
+	ar, rowAr := &sc.batch, &sc.rows
 	for first := 0; first < len(src); first += salienceSentences {
 		last := min(first+salienceSentences, len(src))
 		for range samples {
@@ -112,10 +140,10 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 				return nil, fmt.Errorf("salience: %w", err)
 			}
 			if noisy {
-				bt.srcNoise = m.smoothGradNoise(&ar, bt, r, opt.Noise)
+				bt.srcNoise = m.smoothGradNoise(ar, bt, r, opt.Noise)
 			}
 			sal := salienceBatch{tgt: tgt[first:last], out: out[first:last], weight: float32(1) / float32(samples), logProbs: !noisy}
-			if err := m.salienceOfBatch(ctx, &ar, &rowAr, bt, &sal, chunk); err != nil {
+			if err := m.salienceOfBatch(ctx, ar, rowAr, bt, &sal, chunk); err != nil {
 				return nil, err
 			}
 		}

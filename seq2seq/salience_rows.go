@@ -121,11 +121,15 @@ func (ru *run) expand(ar *arena, rows []salienceRow) *run {
 			xb.src[s*R+j] = bt.src[s*B+row.sent]
 		}
 	}
-	ex := &run{m: m, bt: xb, ar: ar, inputsOnly: true, live: make([]int, T)}
+	ex := &run{m: m, bt: xb, ar: ar, inputsOnly: true, live: make([]int, T), stepLens: make([][]int, T)}
 	for j, row := range rows {
 		for t := range row.pos + 1 {
 			ex.live[t] = j + 1
 		}
+	}
+	for t := range T {
+		ex.stepLens[t] = make([]int, R)
+		copy(ex.stepLens[t], xb.srcLens[:ex.live[t]])
 	}
 	for _, layer := range ru.layers {
 		var dirs [2]*seqState
@@ -150,7 +154,7 @@ func (ru *run) expand(ar *arena, rows []salienceRow) *run {
 	// The attention of every step again, for the rows' layout of its
 	// scratch (and hard attention's reads, the argmax as in the forward
 	// pass).
-	ex.weights = ar.take(T * R * S)
+	ex.weights = ar.takeDirty(T * R * S) // attend writes every row
 	attend := ex.attention(nil)
 	q, ctx := ar.takeDirty(R*D), ar.takeDirty(R*M)
 	for t := range T {
