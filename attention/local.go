@@ -180,6 +180,18 @@ func (l *Local) Attend(q, keys, mem []float32, S, B, M int, lens []int, w, ctx, 
 // window's bounds are piecewise constant in p_t and sigma_t and carry no
 // gradient.
 func (l *Local) AttendBackward(q, keys, mem []float32, S, B, M int, lens []int, w, saved, dctx, dq, dkeys, dmem []float32) {
+	l.attendBackward(q, keys, mem, S, B, M, lens, w, saved, dctx, dq, dkeys, dmem, true)
+}
+
+// AttendBackwardInputs is AttendBackward without the weight gradients
+// (Local's and Content's): it adds to dq, dkeys and dmem alone.
+func (l *Local) AttendBackwardInputs(q, keys, mem []float32, S, B, M int, lens []int, w, saved, dctx, dq, dkeys, dmem []float32) {
+	l.attendBackward(q, keys, mem, S, B, M, lens, w, saved, dctx, dq, dkeys, dmem, false)
+}
+
+// attendBackward is AttendBackward, adding the weight gradients only when
+// weights is set.
+func (l *Local) attendBackward(q, keys, mem []float32, S, B, M int, lens []int, w, saved, dctx, dq, dkeys, dmem []float32, weights bool) {
 	_, _, K := l.Content.Dims()
 	Q, A := l.q, l.a
 	one := []int{0}
@@ -210,21 +222,27 @@ func (l *Local) AttendBackward(q, keys, mem []float32, S, B, M int, lens []int, 
 		one[0] = W
 		SoftmaxBackward(r.a[:W], da[:W], W, 1, one, de[:W])
 		clear(dk[:W*K])
-		l.Content.ScoreBackward(qb, r.keys, W, 1, one, r.scSaved, de[:W], dqb, dk)
+		if weights {
+			l.Content.ScoreBackward(qb, r.keys, W, 1, one, r.scSaved, de[:W], dqb, dk)
+		} else {
+			l.Content.ScoreBackwardInputs(qb, r.keys, W, 1, one, r.scSaved, de[:W], dqb, dk)
+		}
 		for i := range W {
 			axpy(1, dk[i*K:(i+1)*K], dkeys[((lo+i)*B+b)*K:((lo+i)*B+b+1)*K])
 		}
 		sg := sigmoid64(z)
 		dz := float32(dp * float64(n-1) * sg * (1 - sg))
-		axpy(dz, r.h, l.Vp.Grad)
 		for j, h := range r.h {
 			dpre[j] = dz * l.Vp.Value[j] * (1 - h*h)
 		}
-		linalg.Gemm(true, false, A, Q, 1, 1, dpre, A, qb, Q, 1, l.Wp.Grad, Q)    // [A, Q]
 		linalg.Gemm(false, false, 1, Q, A, 1, dpre, A, l.Wp.Value, Q, 1, dqb, Q) // [1, Q]
 		du := float32(dsigma * sigmoid64(u))
-		axpy(du, qb, l.Ws.Grad)
-		l.Bs.Grad[0] += du
 		axpy(du, l.Ws.Value, dqb)
+		if weights {
+			axpy(dz, r.h, l.Vp.Grad)
+			linalg.Gemm(true, false, A, Q, 1, 1, dpre, A, qb, Q, 1, l.Wp.Grad, Q) // [A, Q]
+			axpy(du, qb, l.Ws.Grad)
+			l.Bs.Grad[0] += du
+		}
 	}
 }

@@ -28,6 +28,12 @@ type Scorer interface {
 	// ScoreBackward adds to dq [B, Q], dkeys [S*B, K] and the weight
 	// gradients the gradient flowing back from de [B, S].
 	ScoreBackward(q, keys []float32, s, b int, lens []int, saved, de, dq, dkeys []float32)
+	// ScoreBackwardInputs is ScoreBackward without the weight gradients:
+	// it adds to dq and dkeys alone (explanations need no more).
+	ScoreBackwardInputs(q, keys []float32, s, b int, lens []int, saved, de, dq, dkeys []float32)
+	// ProjectBackwardInputs is ProjectBackward without the weight
+	// gradients: it adds to dmem alone.
+	ProjectBackwardInputs(mem []float32, n int, dkeys, dmem []float32)
 	// Params lists the learnable weights in a fixed order.
 	Params() []*Param
 }
@@ -81,8 +87,13 @@ func (s *Additive) Project(mem []float32, n int, keys []float32) {
 
 // ProjectBackward implements Scorer.
 func (s *Additive) ProjectBackward(mem []float32, n int, dkeys, dmem []float32) {
+	s.ProjectBackwardInputs(mem, n, dkeys, dmem)
+	linalg.Gemm(true, false, s.a, s.m, n, 1, dkeys, s.a, mem, s.m, 1, s.Wk.Grad, s.m) // [A, M]
+}
+
+// ProjectBackwardInputs implements Scorer.
+func (s *Additive) ProjectBackwardInputs(mem []float32, n int, dkeys, dmem []float32) {
 	linalg.Gemm(false, false, n, s.m, s.a, 1, dkeys, s.a, s.Wk.Value, s.m, 1, dmem, s.m) // [n, M]
-	linalg.Gemm(true, false, s.a, s.m, n, 1, dkeys, s.a, mem, s.m, 1, s.Wk.Grad, s.m)    // [A, M]
 }
 
 // SavedLen implements Scorer: the projected queries [B, A] and the
@@ -145,6 +156,17 @@ func (s *Additive) scoreRows(qp, keys []float32, S, B int, rows, lens []int, e, 
 
 // ScoreBackward implements Scorer.
 func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
+	s.scoreBackward(q, keys, S, B, lens, saved, de, dq, dkeys, true)
+}
+
+// ScoreBackwardInputs implements Scorer.
+func (s *Additive) ScoreBackwardInputs(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
+	s.scoreBackward(q, keys, S, B, lens, saved, de, dq, dkeys, false)
+}
+
+// scoreBackward is ScoreBackward, adding the weight gradients only when
+// weights is set.
+func (s *Additive) scoreBackward(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32, weights bool) {
 	A := s.a
 	act := saved[B*A:]
 	dqp := make([]float32, B*A)
@@ -154,8 +176,11 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 	// which goroutine finishes first.
 	dvParts := make([][]float32, B)
 	linalg.Parallel(B, S*A, func(lo, hi int) {
-		dv := make([]float32, A)
-		dvParts[lo] = dv
+		var dv []float32
+		if weights {
+			dv = make([]float32, A)
+			dvParts[lo] = dv
+		}
 		for b := lo; b < hi; b++ {
 			dqb := dqp[b*A : b*A+A]
 			for p := range lens[b] {
@@ -165,7 +190,9 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 				}
 				t := act[(b*S+p)*A : (b*S+p)*A+A]
 				dk := dkeys[(p*B+b)*A : (p*B+b)*A+A]
-				linalg.Axpy(g, t, dv)
+				if weights {
+					linalg.Axpy(g, t, dv)
+				}
 				for i, x := range t {
 					d := g * v[i] * (1 - x*x)
 					dk[i] += d
@@ -180,7 +207,9 @@ func (s *Additive) ScoreBackward(q, keys []float32, S, B int, lens []int, saved,
 		}
 	}
 	linalg.Gemm(false, false, B, s.q, A, 1, dqp, A, s.Wq.Value, s.q, 1, dq, s.q) // [B, Q]
-	linalg.Gemm(true, false, A, s.q, B, 1, dqp, A, q, s.q, 1, s.Wq.Grad, s.q)    // [A, Q]
+	if weights {
+		linalg.Gemm(true, false, A, s.q, B, 1, dqp, A, q, s.q, 1, s.Wq.Grad, s.q) // [A, Q]
+	}
 }
 
 // Dot is Luong's dot attention: score(q, h) = q . h. It has no weights;
@@ -203,6 +232,11 @@ func (s *Dot) ProjectBackward(mem []float32, n int, dkeys, dmem []float32) {
 	}
 }
 
+// ProjectBackwardInputs implements Scorer: Dot has no weights.
+func (s *Dot) ProjectBackwardInputs(mem []float32, n int, dkeys, dmem []float32) {
+	s.ProjectBackward(mem, n, dkeys, dmem)
+}
+
 // SavedLen implements Scorer: dot scores need nothing saved.
 func (s *Dot) SavedLen(S, B int) int { return 0 }
 
@@ -213,6 +247,11 @@ func (s *Dot) Score(q, keys []float32, S, B int, lens []int, e, saved []float32)
 
 // ScoreBackward implements Scorer.
 func (s *Dot) ScoreBackward(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
+	dotScoresBackward(q, keys, s.width, S, B, lens, de, dq, dkeys)
+}
+
+// ScoreBackwardInputs implements Scorer: the scores have no weights.
+func (s *Dot) ScoreBackwardInputs(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
 	dotScoresBackward(q, keys, s.width, S, B, lens, de, dq, dkeys)
 }
 
@@ -241,8 +280,13 @@ func (s *General) Project(mem []float32, n int, keys []float32) {
 
 // ProjectBackward implements Scorer.
 func (s *General) ProjectBackward(mem []float32, n int, dkeys, dmem []float32) {
+	s.ProjectBackwardInputs(mem, n, dkeys, dmem)
+	linalg.Gemm(true, false, s.q, s.m, n, 1, dkeys, s.q, mem, s.m, 1, s.W.Grad, s.m) // [Q, M]
+}
+
+// ProjectBackwardInputs implements Scorer.
+func (s *General) ProjectBackwardInputs(mem []float32, n int, dkeys, dmem []float32) {
 	linalg.Gemm(false, false, n, s.m, s.q, 1, dkeys, s.q, s.W.Value, s.m, 1, dmem, s.m) // [n, M]
-	linalg.Gemm(true, false, s.q, s.m, n, 1, dkeys, s.q, mem, s.m, 1, s.W.Grad, s.m)    // [Q, M]
 }
 
 // SavedLen implements Scorer.
@@ -255,6 +299,12 @@ func (s *General) Score(q, keys []float32, S, B int, lens []int, e, saved []floa
 
 // ScoreBackward implements Scorer.
 func (s *General) ScoreBackward(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
+	dotScoresBackward(q, keys, s.q, S, B, lens, de, dq, dkeys)
+}
+
+// ScoreBackwardInputs implements Scorer: the scores have no weights
+// (General's are in the keys' projection).
+func (s *General) ScoreBackwardInputs(q, keys []float32, S, B int, lens []int, saved, de, dq, dkeys []float32) {
 	dotScoresBackward(q, keys, s.q, S, B, lens, de, dq, dkeys)
 }
 

@@ -53,7 +53,9 @@ func (ru *run) attentionBackward(lo *lossOutput) attendBackStep {
 		return (*run).localAttendBackward
 	case m.hard != nil:
 		ru.back = attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
-		ru.hardAdvantages(lo)
+		if !ru.inputsOnly { // no REINFORCE gradient, no baseline to move
+			ru.hardAdvantages(lo)
+		}
 		return (*run).hardAttendBackward
 	}
 	ru.back = attendScratch{dw: ar.takeDirty(bt.B * bt.S), de: ar.takeDirty(bt.B * bt.S)}
@@ -62,7 +64,31 @@ func (ru *run) attentionBackward(lo *lossOutput) attendBackStep {
 
 // attendScratch is the per-step scratch of the backward pass: dw and de
 // [B, S], the gradients of the weights and scores.
-type attendScratch struct{ dw, de []float32 }
+type attendScratch struct {
+	dw, de []float32
+}
+
+// scoreBackward runs the scorer's backward pass for step t, without the
+// weight gradients when the run is inputs only. A branch rather than a
+// stored method value, so that choosing it allocates nothing.
+func (ru *run) scoreBackward(t int, s, de, ds []float32, g *encoderGrads) {
+	bt := ru.bt
+	if ru.inputsOnly {
+		ru.m.att.ScoreBackwardInputs(s, ru.keys, bt.S, bt.B, ru.srcLensAt(t), ru.stepSaved(t), de, ds, g.dKeys)
+		return
+	}
+	ru.m.att.ScoreBackward(s, ru.keys, bt.S, bt.B, ru.srcLensAt(t), ru.stepSaved(t), de, ds, g.dKeys)
+}
+
+// srcLensAt returns the source lengths the attention of decoder step t
+// uses: the batch's, or, with live rows set, zero for the rows not live at
+// t, so that their attention is neither computed nor differentiated.
+func (ru *run) srcLensAt(t int) []int {
+	if ru.stepLens == nil {
+		return ru.bt.srcLens
+	}
+	return ru.stepLens[t]
+}
 
 func (ru *run) stepSaved(t int) []float32 {
 	return ru.saved[t*ru.savedLen : (t+1)*ru.savedLen]
@@ -71,30 +97,36 @@ func (ru *run) stepSaved(t int) []float32 {
 func (ru *run) softAttend(t int, s, w, ctx []float32) {
 	bt, m := ru.bt, ru.m
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
-	m.att.Score(s, ru.keys, S, B, bt.srcLens, w, ru.stepSaved(t))
-	attention.Softmax(w, S, B, bt.srcLens)
-	attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+	m.att.Score(s, ru.keys, S, B, ru.srcLensAt(t), w, ru.stepSaved(t))
+	attention.Softmax(w, S, B, ru.srcLensAt(t))
+	attention.Context(w, ru.mem, S, B, M, ru.srcLensAt(t), ctx)
 }
 
 func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads) {
 	bt, m, sc := ru.bt, ru.m, &ru.back
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
-	attention.SoftmaxBackward(w, sc.dw, S, B, bt.srcLens, sc.de)
-	m.att.ScoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
+	attention.SoftmaxBackward(w, sc.dw, S, B, ru.srcLensAt(t), sc.de)
+	ru.scoreBackward(t, s, sc.de, ds, g)
 }
 
 func (ru *run) localAttend(t int, s, w, ctx []float32) {
 	bt, m := ru.bt, ru.m
-	m.local.Attend(s, ru.keys, ru.mem, bt.S, bt.B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ctx, ru.stepSaved(t))
+	m.local.Attend(s, ru.keys, ru.mem, bt.S, bt.B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ctx, ru.stepSaved(t))
 }
 
+// localAttendBackward runs Local's backward pass for step t, without the
+// weight gradients when the run is inputs only.
 func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads) {
 	bt, m := ru.bt, ru.m
 	S, B := bt.S, bt.B
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	m.local.AttendBackward(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, bt.srcLens, w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
+	back := m.local.AttendBackward
+	if ru.inputsOnly {
+		back = m.local.AttendBackwardInputs
+	}
+	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
 }
 
 // hardState is hard attention's training state that outlives a batch:
@@ -118,12 +150,12 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	alpha := h.alpha[t*B*S : (t+1)*B*S]
 	picks := h.picks[t*B : (t+1)*B]
-	m.att.Score(s, ru.keys, S, B, bt.srcLens, alpha, ru.stepSaved(t))
-	attention.Softmax(alpha, S, B, bt.srcLens)
+	m.att.Score(s, ru.keys, S, B, ru.srcLensAt(t), alpha, ru.stepSaved(t))
+	attention.Softmax(alpha, S, B, ru.srcLensAt(t))
 	if h.r == nil {
-		attention.ArgmaxPositions(alpha, S, B, bt.srcLens, picks)
+		attention.ArgmaxPositions(alpha, S, B, ru.srcLensAt(t), picks)
 	} else {
-		attention.SamplePositions(alpha, S, B, bt.srcLens, h.r, picks)
+		attention.SamplePositions(alpha, S, B, ru.srcLensAt(t), h.r, picks)
 		softProb := m.cfg.Hard.SoftProb
 		for b := range picks {
 			if softProb > 0 && h.r.Float64() < softProb {
@@ -133,7 +165,7 @@ func (ru *run) hardAttend(t int, s, w, ctx []float32) {
 	}
 	copy(w, alpha)
 	attention.OneHot(picks, S, B, w)
-	attention.Context(w, ru.mem, S, B, M, bt.srcLens, ctx)
+	attention.Context(w, ru.mem, S, B, M, ru.srcLensAt(t), ctx)
 }
 
 // hardAdvantages computes the advantage of every drawn row from the
@@ -226,12 +258,12 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads)
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	alpha := h.alpha[t*B*S : (t+1)*B*S]
-	attention.ContextBackward(w, ru.mem, S, B, M, bt.srcLens, dctx, sc.dw, g.dMem)
+	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
 	// Rows that used the soft context backpropagate through it; the
 	// drawn rows get the REINFORCE gradient instead.
-	attention.SoftmaxBackward(alpha, sc.dw, S, B, bt.srcLens, sc.de)
+	attention.SoftmaxBackward(alpha, sc.dw, S, B, ru.srcLensAt(t), sc.de)
 	if h.r != nil {
-		attention.ReinforceBackward(alpha, S, B, bt.srcLens, h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
+		attention.ReinforceBackward(alpha, S, B, ru.srcLensAt(t), h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
 			float32(m.cfg.Hard.Entropy), h.scale, sc.de)
 	} else {
 		// Argmax reads are locally constant in the scores: no gradient.
@@ -241,5 +273,5 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads)
 			}
 		}
 	}
-	m.att.ScoreBackward(s, ru.keys, S, B, bt.srcLens, ru.stepSaved(t), sc.de, ds, g.dKeys)
+	ru.scoreBackward(t, s, sc.de, ds, g)
 }

@@ -81,10 +81,12 @@ func (ru *run) newEncoderGrads() *encoderGrads {
 }
 
 // decoderBackward adds the decoder's parameter gradients (target
-// embedding, decoder LSTM, attention scorer, output layer) given dO, the
-// gradient of the attentional outputs, and adds the gradients with
-// respect to the encoder outputs to g. lo is the loss stage's output
-// (hard attention's rewards). With input feeding dO is used as scratch.
+// embedding, decoder LSTM, attention scorer, output layer; none with
+// ru.inputsOnly) given dO, the gradient of the attentional outputs, and
+// adds the gradients with respect to the encoder outputs to g. lo is the
+// loss stage's output (hard attention's rewards). With input feeding dO
+// is used as scratch. With ru.live set, step t runs only the first
+// ru.live[t] rows: the others must have no gradient at or after t.
 func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
 	B, T := bt.B, bt.T
@@ -100,21 +102,25 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 		}
 		linalg.Gemm(false, false, n, C, O, 1, dPre[row*O:(row+n)*O], O, m.outW.Value, C, 0, dCat[row*C:(row+n)*C], C)
 	}
-	if !cfg.InputFeeding {
+	stepwise := cfg.InputFeeding || ru.live != nil
+	if !stepwise {
 		toPre(0, T*B)
 	}
 	attendBackward := ru.attentionBackward(lo)
 	dGates := ar.takeDirty(T * B * G)
 	ds := ar.take(B * D)
 	dc := ar.take(B * D)
-	dctx := ar.takeDirty(B * M)
+	dctx := ar.take(B * M) // rows not yet live keep zeros
 	sT := ar.takeDirty(B * D)
 	for t := T - 1; t >= 0; t-- {
-		rows := t * B
-		if cfg.InputFeeding {
-			toPre(rows, B)
+		rows, n := t*B, B
+		if ru.live != nil {
+			n = ru.live[t]
 		}
-		for b := range B {
+		if stepwise {
+			toPre(rows, n)
+		}
+		for b := range n {
 			r := (rows + b) * C
 			for j := range D {
 				ds[b*D+j] += dCat[r+j]
@@ -126,17 +132,20 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 			copy(sT[b*D:(b+1)*D], s[b*C:b*C+D])
 		}
 		attendBackward(ru, t, sT, dctx, ds, g)
-		dg := dGates[rows*G : (rows+B)*G]
-		cellBackward(ru.act[rows*G:(rows+B)*G], ru.cPrev[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], ds, dc, B, D, dg)
-		linalg.Gemm(false, false, B, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)
+		dg := dGates[rows*G : (rows+n)*G]
+		cellBackward(ru.act[rows*G:(rows+n)*G], ru.cPrev[rows*D:(rows+n)*D], ru.tc[rows*D:(rows+n)*D], ds, dc, n, D, dg)
+		linalg.Gemm(false, false, n, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)
 		if cfg.InputFeeding && t > 0 {
 			// The fed output o_{t-1} gets the gradient of this step's gates.
-			linalg.Gemm(false, false, B, O, G, 1, dg, G, m.dec.wx.Value[E:], In, 1, dO[(rows-B)*O:rows*O], O)
+			linalg.Gemm(false, false, n, O, G, 1, dg, G, m.dec.wx.Value[E:], In, 1, dO[(rows-B)*O:(rows-B+n)*O], O)
 		}
 	}
 	// The gradient of s0 is what is left in ds.
 	for i, v := range ds {
 		g.dS0[i] += v
+	}
+	if ru.inputsOnly {
+		return
 	}
 	n := T * B
 	linalg.Gemm(true, false, O, C, n, 1, dPre, O, ru.cat, C, 1, m.outW.Grad, C)
@@ -163,10 +172,10 @@ func (ru *run) encoderBackward(g *encoderGrads) {
 }
 
 // encoderOutputsBackward adds the gradients of the bridge and the
-// attention key projection, completes g.dMem with the keys' share (after
-// it, g.dMem is the whole gradient with respect to ru.mem except the
-// bridge's), and returns the gradient with respect to the final states
-// ru.fin [B, 2H].
+// attention key projection (unless ru.inputsOnly), completes g.dMem with
+// the keys' share (after it, g.dMem is the whole gradient with respect
+// to ru.mem except the bridge's), and returns the gradient with respect
+// to the final states ru.fin [B, 2H].
 func (ru *run) encoderOutputsBackward(g *encoderGrads) []float32 {
 	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
 	S, B := bt.S, bt.B
@@ -177,18 +186,23 @@ func (ru *run) encoderOutputsBackward(g *encoderGrads) []float32 {
 	for i, s := range ru.s0 {
 		dPreS0[i] = g.dS0[i] * (1 - s*s)
 	}
-	linalg.Gemm(true, false, D, 2*H, B, 1, dPreS0, D, ru.fin, 2*H, 1, m.bridge.Grad, 2*H)
-	addColumnSums(dPreS0, B, D, m.bridgeB.Grad)
 	dFin := ar.takeDirty(B * 2 * H)
 	linalg.Gemm(false, false, B, 2*H, D, 1, dPreS0, D, m.bridge.Value, 2*H, 0, dFin, 2*H)
+	if ru.inputsOnly {
+		m.att.ProjectBackwardInputs(ru.mem, S*B, g.dKeys, g.dMem)
+		return dFin
+	}
+	linalg.Gemm(true, false, D, 2*H, B, 1, dPreS0, D, ru.fin, 2*H, 1, m.bridge.Grad, 2*H)
+	addColumnSums(dPreS0, B, D, m.bridgeB.Grad)
 	m.att.ProjectBackward(ru.mem, S*B, g.dKeys, g.dMem)
 	return dFin
 }
 
-// encoderLSTMBackward adds the encoder LSTMs' gradients given dMem [S*B,
-// 2H] and dFin [B, 2H], the gradients with respect to the top layer's
-// outputs and final states, and returns the gradient with respect to the
-// source embeddings before dropout [S*B, E]. dMem is used as scratch.
+// encoderLSTMBackward adds the encoder LSTMs' gradients (unless
+// ru.inputsOnly) given dMem [S*B, 2H] and dFin [B, 2H], the gradients
+// with respect to the top layer's outputs and final states, and returns
+// the gradient with respect to the source embeddings before dropout
+// [S*B, E]. dMem is used as scratch.
 func (ru *run) encoderLSTMBackward(dMem, dFin []float32) []float32 {
 	m, bt, ar, cfg := ru.m, ru.bt, ru.ar, ru.m.cfg
 	S, B, H := bt.S, bt.B, cfg.EncoderHidden
@@ -210,8 +224,8 @@ func (ru *run) encoderLSTMBackward(dMem, dFin []float32) []float32 {
 		}
 		in := m.enc[l][0].in
 		dIn := ar.take(S * B * in)
-		m.enc[l][0].backwardSeq(ar, f, dF, dhF, nil, dIn)
-		m.enc[l][1].backwardSeq(ar, b, dB, dhB, nil, dIn)
+		m.enc[l][0].backwardSeq(ar, f, dF, dhF, nil, dIn, !ru.inputsOnly)
+		m.enc[l][1].backwardSeq(ar, b, dB, dhB, nil, dIn, !ru.inputsOnly)
 		dOut = dIn
 	}
 	applyMask(ru.srcDrop, dOut)

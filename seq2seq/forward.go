@@ -38,6 +38,17 @@ type run struct {
 	back     attendScratch // the backward pass's attention scratch
 	o        []float32     // [T*B, O] attentional outputs tanh(W [s; ctx])
 	oDrop    []float32
+
+	// inputsOnly makes the backward pass compute the gradients with
+	// respect to the inputs and activations alone, no parameter gradient
+	// (explanations).
+	inputsOnly bool
+	// live, when set, is the number of leading rows whose decoder
+	// backward runs at each step [T]: later rows have no gradient there.
+	// stepLens [T][B] are then the source lengths of each step, zero for
+	// the rows not live (see srcLensAt).
+	live     []int
+	stepLens [][]int
 }
 
 // dropout scales x in place by a fresh inverted-dropout mask with rate p

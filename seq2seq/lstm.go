@@ -150,10 +150,12 @@ func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse,
 	return st
 }
 
-// backwardSeq adds to dx [S*B, In] and the weight gradients the gradient
-// flowing back from dout [S*B, H] and from dhN, dcN [B, H] (either may be
-// nil), the gradients with respect to the outputs and the final state.
-func (l *lstm) backwardSeq(ar *arena, st *seqState, dout, dhN, dcN, dx []float32) {
+// backwardSeq adds to dx [S*B, In] and, with weights set, to the weight
+// gradients the gradient flowing back from dout [S*B, H] and from dhN,
+// dcN [B, H] (either may be nil), the gradients with respect to the
+// outputs and the final state. Without weights it reads only the
+// activations, cells and lengths of st.
+func (l *lstm) backwardSeq(ar *arena, st *seqState, dout, dhN, dcN, dx []float32, weights bool) {
 	S, B, H, G := st.S, st.B, l.hid, 4*l.hid
 	dgates := ar.take(S * B * G)
 	dh, dc := ar.take(B*H), ar.take(B*H)
@@ -197,10 +199,12 @@ func (l *lstm) backwardSeq(ar *arena, st *seqState, dout, dhN, dcN, dx []float32
 		}
 	}
 	n := S * B
-	linalg.Gemm(true, false, G, H, n, 1, dgates, G, st.hPrev, H, 1, l.wh.Grad, H)
-	linalg.Gemm(true, false, G, l.in, n, 1, dgates, G, st.x, l.in, 1, l.wx.Grad, l.in)
 	linalg.Gemm(false, false, n, l.in, G, 1, dgates, G, l.wx.Value, l.in, 1, dx, l.in)
-	addColumnSums(dgates, n, G, l.b.Grad)
+	if weights {
+		linalg.Gemm(true, false, G, H, n, 1, dgates, G, st.hPrev, H, 1, l.wh.Grad, H)
+		linalg.Gemm(true, false, G, l.in, n, 1, dgates, G, st.x, l.in, 1, l.wx.Grad, l.in)
+		addColumnSums(dgates, n, G, l.b.Grad)
+	}
 }
 
 // addColumnSums adds the column sums of the n x m matrix x to dst [m].

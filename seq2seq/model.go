@@ -30,6 +30,9 @@ type Model struct {
 
 	params []*Param
 	train  arena // scratch of the training step
+	// salienceFree holds the scratch of the last Salience call, for the
+	// next one.
+	salienceFree chan *salienceArenas
 }
 
 // New returns a model with the architecture cfg and weights drawn
@@ -65,7 +68,7 @@ func newModel(cfg Config) (*Model, error) {
 	if cfg.Attention == AttentionHard && cfg.Hard == (HardConfig{}) {
 		cfg.Hard = DefaultHardConfig()
 	}
-	m := &Model{cfg: cfg}
+	m := &Model{cfg: cfg, salienceFree: make(chan *salienceArenas, 1)}
 	H, D, E, O := cfg.EncoderHidden, cfg.DecoderHidden, cfg.Embed, cfg.Output
 	m.srcEmb = newParam("src_embed", cfg.SrcVocab, E)
 	m.tgtEmb = m.srcEmb

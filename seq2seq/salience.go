@@ -1,7 +1,6 @@
 package seq2seq
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -18,7 +17,8 @@ type SalienceOptions struct {
 	Samples int
 	// Noise is SmoothGrad's noise level: the standard deviation of the
 	// Gaussian noise added to each source embedding, as a fraction of the
-	// range (max - min) of that sentence's embedding values.
+	// range (max - min) of that sentence's embedding values. Each noisy
+	// copy of a sentence explains all its output tokens.
 	Noise float64
 	// Seed seeds the noise.
 	Seed uint64
@@ -28,7 +28,7 @@ type SalienceOptions struct {
 	// log-probability.
 	Abs bool
 	// MaxRows is the number of (sentence, output position) rows in one
-	// backward pass; 0 means 32.
+	// backward pass; 0 means 32. It bounds the memory a pass needs.
 	MaxRows int
 }
 
@@ -49,25 +49,57 @@ type Salience struct {
 	TokenLogProbs []float32
 }
 
-// salienceRow is one (sentence, output position) pair: its own row of a
-// batch whose loss is that one token's log-probability.
+// salienceRow is one (sentence, output position) pair: one backward pass,
+// seeded with that token's log-probability.
 type salienceRow struct {
 	sent, pos int
 }
+
+// salienceArenas are the scratch of one Salience call: of the forward
+// pass over a batch of sentences and of one chunk of rows. The model
+// keeps one between calls, so that a file explained batch by batch
+// allocates its scratch once.
+type salienceArenas struct{ batch, rows arena }
+
+// salienceArenas returns the arenas the model keeps, or new ones while
+// another call has them.
+func (m *Model) salienceArenas() *salienceArenas {
+	select {
+	case sc := <-m.salienceFree:
+		return sc
+	default:
+		return new(salienceArenas)
+	}
+}
+
+// keepSalienceArenas keeps sc for the next call, unless the model keeps
+// some already.
+func (m *Model) keepSalienceArenas(sc *salienceArenas) {
+	select {
+	case m.salienceFree <- sc:
+	default:
+	}
+}
+
+// salienceSentences is the number of sentences whose forward pass Salience
+// runs at once; their rows then go back in chunks of MaxRows.
+const salienceSentences = 32
 
 // Salience explains the translations tgt of src (token ids without special
 // tokens, as for Decoder.Force) by gradient x input: for every target
 // token t, the gradient of log p(y_t | y_<t, src) with the decoder forced
 // on tgt, times the source embeddings and times the encoder states,
 // summed over their dimensions. It drives the model's own forward and
-// backward passes, so it works for every attention mechanism: each row of
-// the batches it runs is one (sentence, target position) pair whose
-// decoder stops at that position, rows grouped by position so that short
-// prefixes run few decoder steps.
+// backward passes, so it works for every attention mechanism. The
+// forward pass runs once per batch of sentences (once per noisy copy with
+// SmoothGrad); every (sentence, target position) pair is then one row of
+// a batched backward pass over that forward pass's activations, seeded
+// with that token's log-probability, with no parameter gradients. Rows
+// go back longest prefix first, so that a row's decoder steps stop at its
+// own position.
 //
-// Salience uses the model's parameter gradients as scratch and clears them
-// when done: like TrainBatch it must not run concurrently with training or
-// another Salience call. Decoders may run alongside it.
+// Salience reads the model's weights only: it may run alongside decoders
+// and other Salience calls, but not alongside training.
 func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOptions) ([]Salience, error) {
 	if len(src) != len(tgt) {
 		return nil, fmt.Errorf("salience: %d sources but %d targets", len(src), len(tgt))
@@ -75,9 +107,7 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 	if opt.Samples < 0 || opt.Noise < 0 || math.IsNaN(opt.Noise) {
 		return nil, fmt.Errorf("salience: want samples >= 0 and noise >= 0, have %d and %v", opt.Samples, opt.Noise)
 	}
-	m.ensureGrads() // the backward pass uses them as scratch
 	out := make([]Salience, len(src))
-	var rows []salienceRow
 	for i := range src {
 		if err := checkIDs(src[i], m.cfg.SrcVocab); err != nil {
 			return nil, fmt.Errorf("salience: source %d: %w", i, err)
@@ -87,13 +117,7 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 		}
 		T, S := len(tgt[i])+1, len(src[i])+1
 		out[i] = Salience{Embed: newMatrix(T, S), States: newMatrix(T, S), TokenLogProbs: make([]float32, T)}
-		for k := range T {
-			rows = append(rows, salienceRow{i, k})
-		}
 	}
-	// Longest prefixes first: a chunk's decoder runs as many steps as its
-	// longest row.
-	slices.SortStableFunc(rows, func(a, b salienceRow) int { return cmp.Compare(b.pos, a.pos) })
 	chunk := opt.MaxRows
 	if chunk <= 0 {
 		chunk = 32
@@ -101,27 +125,26 @@ func (m *Model) Salience(ctx context.Context, src, tgt [][]int, opt SalienceOpti
 	samples := max(opt.Samples, 1)
 	noisy := opt.Samples > 0 && opt.Noise > 0
 	r := rand.New(rand.NewPCG(opt.Seed, 0x5a11e))
-	var ar arena
-	defer ZeroGrads(m.params)
-	for first := 0; first < len(rows); first += chunk {
-		part := rows[first:min(first+chunk, len(rows))]
-		for sample := range samples {
+	sc := m.salienceArenas()
+	defer m.keepSalienceArenas(sc)
+	ar, rowAr := &sc.batch, &sc.rows
+	for first := 0; first < len(src); first += salienceSentences {
+		last := min(first+salienceSentences, len(src))
+		for range samples {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 			ar.reset()
-			bt, err := m.salienceBatch(part, src, tgt)
+			bt, err := newBatch(m.cfg, src[first:last], tgt[first:last])
 			if err != nil {
 				return nil, fmt.Errorf("salience: %w", err)
 			}
 			if noisy {
-				bt.srcNoise = m.smoothGradNoise(&ar, bt, r, opt.Noise)
+				bt.srcNoise = m.smoothGradNoise(ar, bt, r, opt.Noise)
 			}
-			lp := m.salienceBackward(&ar, bt, part, tgt, out, float32(1)/float32(samples))
-			if sample == 0 && !noisy {
-				for j, row := range part {
-					out[row.sent].TokenLogProbs[row.pos] = lp[j]
-				}
+			sal := salienceBatch{tgt: tgt[first:last], out: out[first:last], weight: float32(1) / float32(samples), logProbs: !noisy}
+			if err := m.salienceOfBatch(ctx, ar, rowAr, bt, &sal, chunk); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -153,16 +176,6 @@ func newMatrix(rows, cols int) [][]float32 {
 	return m
 }
 
-// salienceBatch lays out the rows of part: row j is sentence part[j].sent
-// with the target prefix before position part[j].pos.
-func (m *Model) salienceBatch(part []salienceRow, src, tgt [][]int) (*batch, error) {
-	srcs, prefixes := make([][]int, len(part)), make([][]int, len(part))
-	for j, row := range part {
-		srcs[j], prefixes[j] = src[row.sent], tgt[row.sent][:row.pos]
-	}
-	return newBatch(m.cfg, srcs, prefixes)
-}
-
 // smoothGradNoise draws Gaussian noise [S*B, E] for the real source
 // tokens of bt, with a standard deviation of level times the range of
 // each row's sentence embedding values.
@@ -184,66 +197,6 @@ func (m *Model) smoothGradNoise(ar *arena, bt *batch, r *rand.Rand, level float6
 		}
 	}
 	return noise
-}
-
-// salienceBackward runs the forward pass over bt, the backward pass of
-// each row's one token log-probability, and adds weight times the
-// products gradient x input of each row to its sentence's matrices. It
-// returns the rows' log-probabilities.
-func (m *Model) salienceBackward(ar *arena, bt *batch, part []salienceRow, tgt [][]int, out []Salience, weight float32) []float32 {
-	B, O, V := bt.B, m.cfg.Output, m.cfg.TgtVocab
-	ru := m.encode(ar, bt, nil, nil, true)
-	ru.decode(nil)
-
-	// The loss of row j is log p(y) at its last position alone.
-	lo := &lossOutput{rows: make([]int, B)}
-	ys := make([]int, B)
-	for j, row := range part {
-		lo.rows[j] = row.pos*B + j
-		ys[j] = EOSID
-		if row.pos < len(tgt[row.sent]) {
-			ys[j] = tgt[row.sent][row.pos]
-		}
-	}
-	lo.x = ar.takeDirty(B * O)
-	for j, row := range lo.rows {
-		copy(lo.x[j*O:(j+1)*O], ru.o[row*O:(row+1)*O])
-	}
-	lo.logits = ar.takeDirty(B * V)
-	for j := range B {
-		copy(lo.logits[j*V:(j+1)*V], m.projB.Value)
-	}
-	linalg.Gemm(false, true, B, V, O, 1, lo.x, O, m.projW.Value, O, 1, lo.logits, V)
-	logp := make([]float32, B)
-	for j := range B {
-		nll, _ := crossEntropyRow(lo.logits[j*V:(j+1)*V], ys[j], 0, 1, true)
-		logp[j] = float32(-nll)
-	}
-	// The logits now hold d(-log p)/d logits; scale -1 turns the pass into
-	// that of log p.
-	dO := ru.lossBackward(lo, -1)
-	g := ru.newEncoderGrads()
-	ru.decoderBackward(dO, g, lo)
-	dFin := ru.encoderOutputsBackward(g)
-	m.addStateSalience(ru, g.dMem, dFin, part, out, weight)
-	dX := ru.encoderLSTMBackward(g.dMem, dFin)
-	E := m.cfg.Embed
-	clean := make([]float32, E)
-	for j, row := range part {
-		dst := out[row.sent].Embed[row.pos]
-		for s := range bt.srcLens[j] {
-			i := (s*B + j) * E
-			x := ru.srcX[i : i+E]
-			if bt.srcNoise != nil { // the gradient at the noisy copy times the clean input
-				x = clean[:E]
-				for e := range x {
-					x[e] = ru.srcX[i+e] - bt.srcNoise[i+e]
-				}
-			}
-			dst[s] += weight * linalg.Dot(x, dX[i:i+E])
-		}
-	}
-	return logp
 }
 
 // addStateSalience adds weight times h[s] . dh[s] for every row and source
