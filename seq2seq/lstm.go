@@ -23,11 +23,12 @@ func newLSTM(name string, in, hid int) *lstm {
 
 func (l *lstm) params() []*Param { return []*Param{l.wx, l.wh, l.b} }
 
-// newParam returns a zero parameter without its gradient, which
-// Model.ensureGrads allocates once training needs it: a model loaded only
-// to translate never holds one.
+// newParam returns a parameter without its values, which newModel
+// allocates (all but those a model read for int8 decoding never holds),
+// and without its gradient, which Model.ensureGrads allocates once
+// training needs it: a model loaded only to translate never holds one.
 func newParam(name string, shape ...int) *Param {
-	return &Param{Name: name, Shape: shape, Value: make([]float32, numElements(shape))}
+	return &Param{Name: name, Shape: shape}
 }
 
 // cellForward turns the pre-activation gates [B, 4H] into activations in
