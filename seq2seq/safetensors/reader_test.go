@@ -10,6 +10,20 @@ import (
 	"github.com/x448/float16"
 )
 
+// readers opens the file b from a reader and from bytes.
+func readers(t *testing.T, b []byte) []*Reader {
+	t.Helper()
+	fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, err := OpenBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*Reader{fromReader, fromBytes}
+}
+
 // TestReaderMatchesRead checks that decoding tensors one by one, from a
 // reader or in place from bytes, gives what Read gives.
 func TestReaderMatchesRead(t *testing.T) {
@@ -19,15 +33,7 @@ func TestReaderMatchesRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fromBytes, err := OpenBytes(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, rd := range []*Reader{fromReader, fromBytes} {
+		for _, rd := range readers(t, b) {
 			if !mapsEqual(rd.Metadata, want.Metadata) {
 				t.Errorf("%s: metadata %v, want %v", d, rd.Metadata, want.Metadata)
 			}
@@ -96,15 +102,7 @@ func TestF16TableExact(t *testing.T) {
 func TestReadTensorAt(t *testing.T) {
 	for _, d := range []DType{F32, F16, BF16} {
 		b := encode(t, sample(), nil, d)
-		fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fromBytes, err := OpenBytes(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, rd := range []*Reader{fromReader, fromBytes} {
+		for _, rd := range readers(t, b) {
 			whole := make([]float32, 6)
 			if err := rd.ReadTensor("w", whole); err != nil {
 				t.Fatal(err)
