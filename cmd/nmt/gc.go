@@ -9,7 +9,7 @@ import (
 // translating: the heap may grow to 1.5 times the memory in use instead
 // of Go's default of twice. Decoding's large buffers hold no pointers, so
 // collections are cheap: docs/benchmarks.md measures 1,000 lines with
-// beam 5 at 242-249 MB peak against 261-273 MB with GOGC=100, in the same
+// beam 5 at 241-249 MB peak against 261-273 MB with GOGC=100, in the same
 // CPU time within the noise.
 const decodingGCPercent = 50
 
