@@ -1,5 +1,7 @@
 package seq2seq
 
+import "sync"
+
 // arena hands out float32 scratch slices carved from one grow-only
 // backing array, so that a training step allocates nothing once the
 // largest batch has been seen. reset makes all slices available again;
@@ -39,4 +41,34 @@ func (a *arena) reset() {
 		a.buf = make([]float32, a.total)
 	}
 	a.used, a.total = 0, 0
+}
+
+// arenaStack keeps the arenas of finished work for the next. Unlike a
+// sync.Pool, which drops what it holds at garbage collections, it keeps
+// them: the arenas are the largest buffers of decoding, and making them
+// anew after every collection (growing each from nothing) made the heap,
+// and with it the process, grow with the length of a run. It holds at
+// most as many arenas as were ever in use at once.
+type arenaStack struct {
+	mu   sync.Mutex
+	free []*arena
+}
+
+// get returns a free arena, or a new one.
+func (s *arenaStack) get() *arena {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.free); n > 0 {
+		a := s.free[n-1]
+		s.free = s.free[:n-1]
+		return a
+	}
+	return new(arena)
+}
+
+// put makes a, whose slices are no longer used, available to get.
+func (s *arenaStack) put(a *arena) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.free = append(s.free, a)
 }

@@ -119,9 +119,15 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts, k
 	ru.srcDrop = dropout(ar, r, cfg.Dropout, ru.srcX)
 
 	x := ru.srcX
+	// Without keep the gate activations of a pass are dead once it is
+	// done: all passes share one buffer, the largest of the encoder.
+	var act []float32
+	if !keep {
+		act = ar.takeDirty(S * B * 4 * H)
+	}
 	for i, layer := range m.enc {
-		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false, keep, p.layers[i][0])
-		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true, keep, p.layers[i][1])
+		f := layer[0].forwardSeq(ar, x, S, B, bt.srcLens, false, keep, p.layers[i][0], act)
+		b := layer[1].forwardSeq(ar, x, S, B, bt.srcLens, true, keep, p.layers[i][1], act)
 		out := ar.takeDirty(S * B * 2 * H)
 		for row := range S * B {
 			copy(out[row*2*H:row*2*H+H], f.out[row*H:(row+1)*H])

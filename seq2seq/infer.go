@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
-	"sync"
 
 	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
@@ -17,12 +15,12 @@ import (
 // one token at a time. It needs no autodiff and keeps only what the next
 // step needs. A Decoder is safe for concurrent use; each State is not.
 type Decoder struct {
-	m         *Model
-	enc       *encoderProducts
-	encArenas sync.Pool // of *arena, the encoder's scratch
-	// stepArenas holds the per-step scratch of released states (of
-	// *arena), reused by the next batches.
-	stepArenas sync.Pool
+	m   *Model
+	enc *encoderProducts
+	// encArenas holds the encoder scratch of released states, which
+	// also holds their memory, keys and first state; stepArenas their
+	// per-step scratch. Both are reused by the next batches.
+	encArenas, stepArenas arenaStack
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
 	// attend is the attention of the model's kind (see attend_infer.go).
@@ -31,8 +29,12 @@ type Decoder struct {
 
 // NewDecoder returns the incremental decoder of m, computing in float32
 // exactly as training does.
+// It panics on a model read for int8 decoding only (Int8Only).
 func (m *Model) NewDecoder() *Decoder {
-	d, _ := m.newDecoder(false) // float32 cannot fail
+	d, err := m.newDecoder(false) // fails only on an int8-only model
+	if err != nil {
+		panic(err)
+	}
 	return d
 }
 
@@ -49,6 +51,21 @@ func (m *Model) NewDecoder() *Decoder {
 func (m *Model) NewInt8Decoder() (*Decoder, error) { return m.newDecoder(true) }
 
 func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
+	if m.int8Only && !int8 {
+		return nil, fmt.Errorf("float32 decoder: %w", errInt8Only)
+	}
+	d := m.plainDecoder()
+	if !int8 {
+		return d, nil
+	}
+	if err := quantize(d.products(), nil); err != nil {
+		return nil, fmt.Errorf("int8 decoder: %w", err)
+	}
+	return d, nil
+}
+
+// plainDecoder returns the float32 decoder of m.
+func (m *Model) plainDecoder() *Decoder {
 	cfg := m.cfg
 	E, D, O, M, V := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden, cfg.TgtVocab
 	G, In, C := 4*D, m.dec.in, D+M
@@ -59,21 +76,34 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 		proj:   product{name: m.projW.Name, w: m.projW.Value, n: V, k: O, ldw: O},
 	}
 	if cfg.InputFeeding {
-		d.feed = product{name: m.dec.wx.Name, w: m.dec.wx.Value[E:], n: G, k: O, ldw: In}
+		d.feed = product{name: m.dec.wx.Name, w: columns(m.dec.wx.Value, E), off: E, n: G, k: O, ldw: In}
 	}
 	if add, ok := m.att.(*attention.Additive); ok {
 		_, q, a := add.Dims()
 		d.query = product{name: add.Wq.Name, w: add.Wq.Value, n: a, k: q, ldw: q}
 	}
 	d.attend = d.attention()
-	if !int8 {
-		return d, nil
+	return d
+}
+
+// products lists the decoder's weight products, the encoder's first.
+func (d *Decoder) products() []*product {
+	return append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
+}
+
+// int8Weights names the weights that an int8 decoder of m reads only
+// quantized: those of its products but the embeddings (which the
+// projection may be tied to), looked up in float32.
+func (m *Model) int8Weights() map[string]bool {
+	names := map[string]bool{}
+	for _, p := range m.plainDecoder().products() {
+		if p.n > 0 {
+			names[p.name] = true
+		}
 	}
-	all := append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
-	if err := quantize(all); err != nil {
-		return nil, fmt.Errorf("int8 decoder: %w", err)
-	}
-	return d, nil
+	delete(names, m.srcEmb.Name)
+	delete(names, m.tgtEmb.Name)
+	return names
 }
 
 // VocabSize is the target vocabulary size.
@@ -93,6 +123,7 @@ type DecoderState struct {
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
 	work  *arena    // per-step scratch, reused across steps
+	enc   *arena    // holds mem, keys and the first s, c and o
 	// spare is the state Select was last called on: dead, its buffers
 	// are reused by the next Select.
 	spare *DecoderState
@@ -110,23 +141,15 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
-	// The encoder's scratch is reused across batches; the state keeps
-	// copies of what the steps need.
-	ar, _ := d.encArenas.Get().(*arena)
-	if ar == nil {
-		ar = new(arena)
-	}
+	// The encoder's scratch is reused across batches, and the state
+	// keeps it for what the steps read: memory, keys, first state.
+	ar := d.encArenas.get()
 	ar.reset()
 	ru := d.m.encode(ar, bt, nil, d.enc, false)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
-	work, _ := d.stepArenas.Get().(*arena)
-	if work == nil {
-		work = new(arena)
-	}
 	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
-		mem: slices.Clone(ru.mem), keys: slices.Clone(ru.keys), s: slices.Clone(ru.s0),
-		c: make([]float32, R*D), o: make([]float32, R*O), first: true, work: work, dec: d, look: d.newGlimpse(R, bt.S)}
-	d.encArenas.Put(ar)
+		mem: ru.mem, keys: ru.keys, s: ru.s0, c: ar.take(R * D), o: ar.take(R * O),
+		first: true, work: d.stepArenas.get(), enc: ar, dec: d, look: d.newGlimpse(R, bt.S)}
 	for i := range st.sent {
 		st.sent[i] = i
 	}
@@ -155,7 +178,7 @@ func (st *DecoderState) Select(rows []int) *DecoderState {
 	*ns = DecoderState{S: st.S, B: st.B, sent: resize(ns.sent, n), lens: resize(ns.lens, n),
 		mem: st.mem, keys: st.keys,
 		s: resize(ns.s, n*D), c: resize(ns.c, n*D), o: resize(ns.o, n*O), first: st.first,
-		work: st.work, spare: st, dec: st.dec, look: st.look.selectRows(rows, st.S)}
+		work: st.work, enc: st.enc, spare: st, dec: st.dec, look: st.look.selectRows(rows, st.S)}
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
 		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
@@ -173,13 +196,16 @@ func resize[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// Release hands the state's step scratch back to its decoder for the
-// next batch; the state must not be used afterwards.
+// Release hands the state's encoder and step scratch back to its decoder
+// for the next batch; the state must not be used afterwards.
 func (st *DecoderState) Release() {
 	if st.dec != nil && st.work != nil {
-		st.dec.stepArenas.Put(st.work)
+		st.dec.stepArenas.put(st.work)
 	}
-	st.work, st.spare = nil, nil
+	if st.dec != nil && st.enc != nil {
+		st.dec.encArenas.put(st.enc)
+	}
+	st.work, st.enc, st.spare = nil, nil, nil
 }
 
 // identity reports whether row r is sentence r for every row.

@@ -23,11 +23,12 @@ func newLSTM(name string, in, hid int) *lstm {
 
 func (l *lstm) params() []*Param { return []*Param{l.wx, l.wh, l.b} }
 
-// newParam returns a zero parameter without its gradient, which
-// Model.ensureGrads allocates once training needs it: a model loaded only
-// to translate never holds one.
+// newParam returns a parameter without its values, which newModel
+// allocates (all but those a model read for int8 decoding never holds),
+// and without its gradient, which Model.ensureGrads allocates once
+// training needs it: a model loaded only to translate never holds one.
 func newParam(name string, shape ...int) *Param {
-	return &Param{Name: name, Shape: shape, Value: make([]float32, numElements(shape))}
+	return &Param{Name: name, Shape: shape}
 }
 
 // cellForward turns the pre-activation gates [B, 4H] into activations in
@@ -106,10 +107,16 @@ type seqState struct {
 // the state passes through them unchanged and their output is zero, so
 // the reverse direction starts at each sentence's own last word. keep
 // stores what backwardSeq needs (every step's cells and starting state).
-func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse, keep bool, p lstmProducts) *seqState {
+// act [S*B, 4H] receives the gate activations; nil takes it from ar.
+// Without keep nothing reads them after the pass, so that passes may
+// share one act.
+func (l *lstm) forwardSeq(ar *arena, x []float32, S, B int, lens []int, reverse, keep bool, p lstmProducts, act []float32) *seqState {
 	H, G := l.hid, 4*l.hid
+	if act == nil {
+		act = ar.takeDirty(S * B * G)
+	}
 	st := &seqState{S: S, B: B, reverse: reverse, lens: lens, x: x,
-		act: ar.takeDirty(S * B * G), out: ar.take(S * B * H),
+		act: act[:S*B*G], out: ar.take(S * B * H),
 		hN: ar.take(B * H), cN: ar.take(B * H),
 	}
 	// Without keep, the cells of a step live only for that step.

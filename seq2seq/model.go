@@ -33,6 +33,10 @@ type Model struct {
 	// salienceFree holds the scratch of the last Salience call, for the
 	// next one.
 	salienceFree chan *salienceArenas
+	// int8Only is set on a model read for int8 decoding (ReadBytesInt8,
+	// LoadFileInt8): the weights its int8 decoder quantized have no
+	// float32 values.
+	int8Only bool
 }
 
 // New returns a model with the architecture cfg and weights drawn
@@ -40,7 +44,7 @@ type Model struct {
 // by a generator seeded with seed. Hard attention without a Hard
 // configuration gets DefaultHardConfig.
 func New(cfg Config, seed uint64) (*Model, error) {
-	m, err := newModel(cfg)
+	m, err := newModel(cfg, false)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +64,9 @@ func (m *Model) ensureGrads() {
 }
 
 // newModel returns a model with the architecture cfg and all weights
-// zero, for a loader to fill.
-func newModel(cfg Config) (*Model, error) {
+// zero, for a loader to fill. With int8Only, the weights an int8 decoder
+// quantizes (int8Weights) get no values at all.
+func newModel(cfg Config, int8Only bool) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
@@ -125,6 +130,18 @@ func newModel(cfg Config) (*Model, error) {
 		m.params = append(m.params, m.projW)
 	}
 	m.params = append(m.params, m.projB)
+	var skip map[string]bool
+	if int8Only {
+		m.int8Only, skip = true, m.int8Weights()
+	}
+	for _, p := range m.params {
+		switch {
+		case skip[p.Name]:
+			p.Value, p.Grad = nil, nil // attention.NewParam allocates its own
+		case p.Value == nil:
+			p.Value = make([]float32, numElements(p.Shape))
+		}
+	}
 	return m, nil
 }
 

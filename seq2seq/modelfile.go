@@ -62,6 +62,9 @@ func (m *Model) Tensors() []safetensors.Tensor {
 // Save writes f atomically to path, the weights stored as dtype (F32, or
 // F16 for a file half the size).
 func (f *File) Save(path string, dtype safetensors.DType) error {
+	if f.Model.int8Only {
+		return fmt.Errorf("save model %s: %w", path, errInt8Only)
+	}
 	cfg, err := json.Marshal(f.Model.cfg)
 	if err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
@@ -117,10 +120,15 @@ func LoadFile(path string) (*File, error) {
 		return nil, err
 	}
 	if !f.checksummed {
-		slog.Warn("model file has no weights checksum (written by an older nmt): damage to its weights cannot be detected; re-export it to add one",
-			"file", path)
+		warnNoChecksum(path)
 	}
 	return f, nil
+}
+
+// warnNoChecksum logs that the model file at path has no checksum.
+func warnNoChecksum(path string) {
+	slog.Warn("model file has no weights checksum (written by an older nmt): damage to its weights cannot be detected; re-export it to add one",
+		"file", path)
 }
 
 // ReadFile reads a model file of size bytes from r, as LoadFile does;
@@ -132,7 +140,7 @@ func ReadFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
-	return readModel(sf, name)
+	return readModel(sf, name, false)
 }
 
 // ReadBytes reads a model file held in memory, as LoadFile does, decoding
@@ -143,11 +151,13 @@ func ReadBytes(data []byte, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
-	return readModel(sf, name)
+	return readModel(sf, name, false)
 }
 
-func readModel(sf *safetensors.Reader, name string) (*File, error) {
-	f, err := fromSafetensors(sf)
+// readModel builds the model file of sf (see fromSafetensors); name
+// identifies it in errors.
+func readModel(sf *safetensors.Reader, name string, int8Only bool) (*File, error) {
+	f, err := fromSafetensors(sf, int8Only)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
@@ -155,8 +165,10 @@ func readModel(sf *safetensors.Reader, name string) (*File, error) {
 }
 
 // fromSafetensors builds the model of a validated safetensors header,
-// decoding each weight once, straight into the model's memory.
-func fromSafetensors(sf *safetensors.Reader) (*File, error) {
+// decoding each weight once, straight into the model's memory; with
+// int8Only, all but the weights that an int8 decoder quantizes, which
+// that decoder reads from sf (see readInt8).
+func fromSafetensors(sf *safetensors.Reader, int8Only bool) (*File, error) {
 	meta := sf.Metadata
 	switch {
 	case meta[metaFormat] != FileFormat:
@@ -191,7 +203,7 @@ func fromSafetensors(sf *safetensors.Reader) (*File, error) {
 			return nil, fmt.Errorf("weight %s has %d values, its shape %v needs %d", p.name, t.Len, p.shape, n)
 		}
 	}
-	m, err := newModel(cfg)
+	m, err := newModel(cfg, int8Only)
 	if err != nil {
 		return nil, err
 	}
@@ -215,12 +227,14 @@ func fromSafetensors(sf *safetensors.Reader) (*File, error) {
 }
 
 // readWeights decodes the weight of each of params from sf into its
-// Value, in parallel.
+// Value, in parallel, skipping those without values (int8Only).
 func readWeights(sf *safetensors.Reader, params []*Param) error {
 	errs := make([]error, len(params))
 	linalg.Parallel(len(params), 1<<20, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			errs[i] = readWeight(sf, params[i])
+			if params[i].Value != nil {
+				errs[i] = readWeight(sf, params[i])
+			}
 		}
 	})
 	return errors.Join(errs...)

@@ -6,15 +6,27 @@ import (
 
 	"github.com/attnmt/nmt/attention"
 	"github.com/attnmt/nmt/attention/linalg"
+	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
 
 // product is one weight product of the model, C += A Wᵀ with W n x k
-// (row stride ldw), in float32 or, when q is set, in int8.
+// (row stride ldw), in float32 or, when q is set, in int8. W is columns
+// off to off+k of the weight called name; w holds it, except in a model
+// read for int8 decoding, whose int8 weights have no float32 values.
 type product struct {
 	name      string // the weight's name, for errors
 	w         []float32
+	off       int // W's first column in the weight
 	n, k, ldw int
 	q         *linalg.Int8Matrix
+}
+
+// columns returns v from column off on, or nil if v is nil.
+func columns(v []float32, off int) []float32 {
+	if v == nil {
+		return nil
+	}
+	return v[off:]
 }
 
 func (p *product) mulAdd(m int, a []float32, lda int, c []float32, ldc int) {
@@ -87,15 +99,23 @@ func (p *encoderProducts) all() []*product {
 }
 
 // quantize makes int8 copies of the weights of the products (skipping
-// empty ones), in parallel.
-func quantize(ps []*product) error {
+// empty ones), in parallel: from their float32 values, or, for those
+// without any (a model read for int8 decoding), straight from the stored
+// tensors of sf, a block of rows at a time.
+func quantize(ps []*product, sf *safetensors.Reader) error {
 	errs := make([]error, len(ps))
 	var wg sync.WaitGroup
 	for i, p := range ps {
 		if p.n == 0 {
 			continue
 		}
-		wg.Go(func() { p.q, errs[i] = linalg.NewInt8Matrix(p.n, p.k, p.w, p.ldw) })
+		wg.Go(func() {
+			if p.w != nil || sf == nil {
+				p.q, errs[i] = linalg.NewInt8Matrix(p.n, p.k, p.w, p.ldw)
+				return
+			}
+			p.q, errs[i] = linalg.NewInt8MatrixRows(p.n, p.k, p.storedRows(sf))
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -104,4 +124,24 @@ func quantize(ps []*product) error {
 		}
 	}
 	return nil
+}
+
+// storedRows returns the reader of W's rows from its stored weight, for
+// linalg.NewInt8MatrixRows. It checks, as loading float32 weights does,
+// that the rows it reads are finite.
+func (p *product) storedRows(sf *safetensors.Reader) func(j0, j1 int, dst []float32) error {
+	var rows []float32
+	return func(j0, j1 int, dst []float32) error {
+		rows = resize(rows, (j1-j0)*p.ldw)
+		if err := sf.ReadTensorAt(p.name, j0*p.ldw, rows); err != nil {
+			return fmt.Errorf("weight %s: %w", p.name, err)
+		}
+		if i := linalg.NonFinite(rows); i >= 0 {
+			return fmt.Errorf("weight %s is damaged: value %d of %d is %v", p.name, j0*p.ldw+i, p.n*p.ldw, rows[i])
+		}
+		for j := range j1 - j0 {
+			copy(dst[j*p.k:(j+1)*p.k], rows[j*p.ldw+p.off:j*p.ldw+p.off+p.k])
+		}
+		return nil
+	}
 }

@@ -102,10 +102,52 @@ type Int8Matrix struct {
 }
 
 // NewInt8Matrix quantizes the n x k row-major matrix w (row stride ldw).
+// It fails if w holds a NaN or an infinity.
 func NewInt8Matrix(n, k int, w []float32, ldw int) (*Int8Matrix, error) {
 	if n <= 0 || k <= 0 || ldw < k || len(w) < (n-1)*ldw+k {
 		return nil, fmt.Errorf("int8 matrix: bad shape %dx%d (stride %d, %d values)", n, k, ldw, len(w))
 	}
+	q := newInt8Matrix(n, k)
+	for j := range n {
+		if err := q.setRow(j, w[j*ldw:j*ldw+k]); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+// Int8RowBlock is the number of rows NewInt8MatrixRows asks for at once.
+const Int8RowBlock = int8Strip
+
+// NewInt8MatrixRows quantizes an n x k matrix whose rows read gives a
+// block at a time, so that the float32 matrix is never held whole (a
+// model's weights can be quantized straight from its file): read(j0, j1,
+// dst) writes rows j0 to j1-1 into dst, k values each, at most
+// Int8RowBlock rows per call. It fails if read fails or gives a NaN or an
+// infinity.
+func NewInt8MatrixRows(n, k int, read func(j0, j1 int, dst []float32) error) (*Int8Matrix, error) {
+	if n <= 0 || k <= 0 {
+		return nil, fmt.Errorf("int8 matrix: bad shape %dx%d", n, k)
+	}
+	q := newInt8Matrix(n, k)
+	buf := make([]float32, min(n, Int8RowBlock)*k)
+	for j0 := 0; j0 < n; j0 += Int8RowBlock {
+		j1 := min(j0+Int8RowBlock, n)
+		block := buf[:(j1-j0)*k]
+		if err := read(j0, j1, block); err != nil {
+			return nil, err
+		}
+		for j := j0; j < j1; j++ {
+			if err := q.setRow(j, block[(j-j0)*k:(j-j0+1)*k]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return q, nil
+}
+
+// newInt8Matrix returns an n x k matrix of zeros.
+func newInt8Matrix(n, k int) *Int8Matrix {
 	strips := (n + int8Strip - 1) / int8Strip
 	k4 := (k + 3) / 4
 	q := &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
@@ -113,29 +155,32 @@ func NewInt8Matrix(n, k int, w []float32, ldw int) (*Int8Matrix, error) {
 	for i := range q.packed {
 		q.packed[i] = 128 // zero weight
 	}
-	for j := range n {
-		row := w[j*ldw : j*ldw+k]
-		var amax float32
-		for _, v := range row {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, fmt.Errorf("int8 matrix: row %d has a non-finite value", j)
-			}
-			amax = max(amax, abs32(v))
+	return q
+}
+
+// setRow quantizes row j, k values, into q.
+func (q *Int8Matrix) setRow(j int, row []float32) error {
+	var amax float32
+	for _, v := range row {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("int8 matrix: row %d has a non-finite value", j)
 		}
-		inv := 127 / amax
-		if amax == 0 || math.IsInf(float64(inv), 1) {
-			continue // a zero row, or one so small (below 4e-37) that it counts as zero
-		}
-		q.scale[j] = amax / 127
-		s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
-		for i, v := range row {
-			g, t := i/4, i%4
-			qv := int32(math.RoundToEven(float64(v * inv)))
-			qv = max(-127, min(127, qv))
-			q.packed[((s0*k4+g)*4+b)*64+c*4+t] = uint8(qv + 128)
-		}
+		amax = max(amax, abs32(v))
 	}
-	return q, nil
+	inv := 127 / amax
+	if amax == 0 || math.IsInf(float64(inv), 1) {
+		return nil // a zero row, or one so small (below 4e-37) that it counts as zero
+	}
+	q.scale[j] = amax / 127
+	k4 := q.k4
+	s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
+	for i, v := range row {
+		g, t := i/4, i%4
+		qv := int32(math.RoundToEven(float64(v * inv)))
+		qv = max(-127, min(127, qv))
+		q.packed[((s0*k4+g)*4+b)*64+c*4+t] = uint8(qv + 128)
+	}
+	return nil
 }
 
 func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }

@@ -261,3 +261,51 @@ func BenchmarkInt8VsGemm(b *testing.B) {
 		})
 	}
 }
+
+// TestInt8MatrixRows checks that quantizing a matrix a block of rows at a
+// time gives the same matrix as quantizing it whole, on shapes around the
+// block size, and that a non-finite value or a failing read is reported.
+func TestInt8MatrixRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, sz := range []struct{ n, k int }{{1, 1}, {3, 5}, {Int8RowBlock, 8}, {Int8RowBlock + 1, 7}, {3*Int8RowBlock - 5, 33}} {
+		w := randMatrix(r, sz.n*sz.k, 1)
+		want, err := NewInt8Matrix(sz.n, sz.k, w, sz.k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		got, err := NewInt8MatrixRows(sz.n, sz.k, func(j0, j1 int, dst []float32) error {
+			calls++
+			if j1-j0 > Int8RowBlock || len(dst) != (j1-j0)*sz.k {
+				t.Fatalf("%dx%d: asked for rows %d-%d into %d values", sz.n, sz.k, j0, j1, len(dst))
+			}
+			copy(dst, w[j0*sz.k:j1*sz.k])
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.packed, want.packed) || !slices.Equal(got.scale, want.scale) || got.n != want.n || got.k != want.k {
+			t.Errorf("%dx%d: quantized by blocks differs from quantized whole", sz.n, sz.k)
+		}
+		if wantCalls := (sz.n + Int8RowBlock - 1) / Int8RowBlock; calls != wantCalls {
+			t.Errorf("%dx%d: %d reads, want %d", sz.n, sz.k, calls, wantCalls)
+		}
+	}
+	nan := func(j0, j1 int, dst []float32) error {
+		for i := range dst {
+			dst[i] = float32(j0 + i)
+		}
+		if j0 > 0 {
+			dst[1] = float32(math.NaN())
+		}
+		return nil
+	}
+	if _, err := NewInt8MatrixRows(2*Int8RowBlock, 4, nan); err == nil {
+		t.Error("a NaN in the second block was not reported")
+	}
+	failed := fmt.Errorf("disk on fire")
+	if _, err := NewInt8MatrixRows(4, 4, func(int, int, []float32) error { return failed }); err != failed {
+		t.Errorf("a failing read gave %v, want its error", err)
+	}
+}

@@ -118,6 +118,7 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	tuneGCForDecoding()
 	m, err := load(c.StringSlice("model"), compute)
 	if err != nil {
 		return err

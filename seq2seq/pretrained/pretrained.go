@@ -49,9 +49,28 @@ func Has(name string) bool {
 
 // Load returns the built-in model called name.
 func Load(name string) (*seq2seq.File, error) {
+	data, err := file(name)
+	if err != nil {
+		return nil, err
+	}
+	return seq2seq.ReadBytes(data, "built-in "+name)
+}
+
+// LoadInt8 returns the built-in model called name read for int8 decoding
+// only, with its int8 decoder (see seq2seq.ReadBytesInt8).
+func LoadInt8(name string) (*seq2seq.File, *seq2seq.Decoder, error) {
+	data, err := file(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return seq2seq.ReadBytesInt8(data, "built-in "+name)
+}
+
+// file returns the model file of the built-in model called name.
+func file(name string) ([]byte, error) {
 	data, ok := models[name]
 	if !ok {
 		return nil, fmt.Errorf("no built-in model %q (built in: %s)", name, strings.Join(Names(), ", "))
 	}
-	return seq2seq.ReadBytes(data, "built-in "+name)
+	return data, nil
 }

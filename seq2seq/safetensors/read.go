@@ -97,7 +97,7 @@ func Read(r io.ReaderAt, size int64) (*File, error) {
 	f := &File{Metadata: rd.Metadata, Tensors: make([]Tensor, len(rd.entries)), index: rd.index}
 	for i, e := range rd.entries {
 		t := Tensor{Name: e.name, Shape: e.shape, DType: e.dtype, Data: make([]float32, e.numElements)}
-		if err := rd.decode(e, t.Data); err != nil {
+		if err := rd.decode(e, 0, t.Data); err != nil {
 			return nil, err
 		}
 		f.Tensors[i] = t

@@ -65,25 +65,47 @@ func (rd *Reader) Tensor(name string) (Info, bool) {
 // ReadTensor decodes the tensor called name into dst, converting it to
 // float32; dst must hold exactly its number of elements.
 func (rd *Reader) ReadTensor(name string, dst []float32) error {
-	i, ok := rd.index[name]
-	if !ok {
-		return fmt.Errorf("read tensor %q: no such tensor", name)
+	e, err := rd.entry(name)
+	if err != nil {
+		return err
 	}
-	e := rd.entries[i]
 	if int64(len(dst)) != e.numElements {
 		return fmt.Errorf("read tensor %q: %d values to fill, the tensor has %d", name, len(dst), e.numElements)
 	}
-	return rd.decode(e, dst)
+	return rd.decode(e, 0, dst)
 }
 
-// decode fills dst, of e's length, with the values of e.
-func (rd *Reader) decode(e entry, dst []float32) error {
-	off := rd.dataStart + e.begin
+// ReadTensorAt decodes len(dst) elements of the tensor called name,
+// from element off on (in row-major order), into dst: a part of a large
+// tensor can be read without holding it whole.
+func (rd *Reader) ReadTensorAt(name string, off int, dst []float32) error {
+	e, err := rd.entry(name)
+	if err != nil {
+		return err
+	}
+	if off < 0 || int64(off)+int64(len(dst)) > e.numElements {
+		return fmt.Errorf("read tensor %q: values %d to %d asked for, the tensor has %d", name, off, off+len(dst), e.numElements)
+	}
+	return rd.decode(e, off, dst)
+}
+
+// entry returns the entry of the tensor called name.
+func (rd *Reader) entry(name string) (entry, error) {
+	i, ok := rd.index[name]
+	if !ok {
+		return entry{}, fmt.Errorf("read tensor %q: no such tensor", name)
+	}
+	return rd.entries[i], nil
+}
+
+// decode fills dst with the values of e from element off on.
+func (rd *Reader) decode(e entry, off int, dst []float32) error {
+	at := rd.dataStart + e.begin + int64(off)*int64(e.dtype.Size())
 	if rd.data != nil {
-		e.dtype.decode(dst, rd.data[off:off+e.end-e.begin])
+		e.dtype.decode(dst, rd.data[at:at+int64(len(dst)*e.dtype.Size())])
 		return nil
 	}
-	if err := readData(rd.r, off, e.dtype, dst); err != nil {
+	if err := readData(rd.r, at, e.dtype, dst); err != nil {
 		return fmt.Errorf("read tensor %q: %w", e.name, err)
 	}
 	return nil

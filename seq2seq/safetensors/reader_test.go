@@ -10,6 +10,20 @@ import (
 	"github.com/x448/float16"
 )
 
+// readers opens the file b from a reader and from bytes.
+func readers(t *testing.T, b []byte) []*Reader {
+	t.Helper()
+	fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, err := OpenBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*Reader{fromReader, fromBytes}
+}
+
 // TestReaderMatchesRead checks that decoding tensors one by one, from a
 // reader or in place from bytes, gives what Read gives.
 func TestReaderMatchesRead(t *testing.T) {
@@ -19,15 +33,7 @@ func TestReaderMatchesRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromReader, err := Open(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fromBytes, err := OpenBytes(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, rd := range []*Reader{fromReader, fromBytes} {
+		for _, rd := range readers(t, b) {
 			if !mapsEqual(rd.Metadata, want.Metadata) {
 				t.Errorf("%s: metadata %v, want %v", d, rd.Metadata, want.Metadata)
 			}
@@ -86,6 +92,40 @@ func TestF16TableExact(t *testing.T) {
 	for h, got := range dst {
 		if want := float16.Frombits(uint16(h)).Float32(); math.Float32bits(got) != math.Float32bits(want) {
 			t.Fatalf("float16 %#04x decoded as %#08x, want %#08x", h, math.Float32bits(got), math.Float32bits(want))
+		}
+	}
+}
+
+// TestReadTensorAt checks that every part of a tensor, read from a
+// reader or from bytes, is the same part of the whole tensor, and that a
+// part outside the tensor is refused.
+func TestReadTensorAt(t *testing.T) {
+	for _, d := range []DType{F32, F16, BF16} {
+		b := encode(t, sample(), nil, d)
+		for _, rd := range readers(t, b) {
+			whole := make([]float32, 6)
+			if err := rd.ReadTensor("w", whole); err != nil {
+				t.Fatal(err)
+			}
+			for off := range 6 {
+				for n := range 7 - off {
+					got := make([]float32, n)
+					if err := rd.ReadTensorAt("w", off, got); err != nil {
+						t.Fatalf("%s: ReadTensorAt(w, %d, %d values): %v", d, off, n, err)
+					}
+					if !slices.Equal(got, whole[off:off+n]) {
+						t.Errorf("%s: ReadTensorAt(w, %d, %d values) = %v, want %v", d, off, n, got, whole[off:off+n])
+					}
+				}
+			}
+			for _, tc := range []struct {
+				name   string
+				off, n int
+			}{{"w", 0, 7}, {"w", 5, 2}, {"w", -1, 1}, {"nope", 0, 1}} {
+				if err := rd.ReadTensorAt(tc.name, tc.off, make([]float32, tc.n)); err == nil || !strings.Contains(err.Error(), tc.name) {
+					t.Errorf("%s: ReadTensorAt(%q, %d, %d values) = %v, want an error naming it", d, tc.name, tc.off, tc.n, err)
+				}
+			}
 		}
 	}
 }

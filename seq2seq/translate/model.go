@@ -76,23 +76,39 @@ func (c Compute) resolve() Compute {
 // LoadModel reads the model file at path (see seq2seq.LoadFile), or, when
 // no such file exists and path names a built-in model (package
 // pretrained), that model, and prepares it to translate with compute c.
+// In int8 the model is read for int8 decoding only (see
+// seq2seq.LoadFileInt8): File.Model then has no float32 values for the
+// weights the decoder quantized, and only Decoder decodes with it.
 func LoadModel(path string, c Compute) (*Model, error) {
+	c = c.resolve()
 	var f *seq2seq.File
+	var dec *seq2seq.Decoder
 	var err error
 	_, statErr := os.Stat(path)
 	switch {
+	case statErr != nil && pretrained.Has(path) && c == ComputeInt8:
+		f, dec, err = pretrained.LoadInt8(path)
 	case statErr != nil && pretrained.Has(path):
 		f, err = pretrained.Load(path)
 	case errors.Is(statErr, fs.ErrNotExist):
 		return nil, fmt.Errorf("load model %s: no such file, and no built-in model of that name (built-in: %s)",
 			path, strings.Join(pretrained.Names(), ", "))
+	case c == ComputeInt8:
+		f, dec, err = seq2seq.LoadFileInt8(path)
 	default:
 		f, err = seq2seq.LoadFile(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	m, err := NewModel(f, c)
+	if dec == nil {
+		m, err := NewModel(f, c)
+		if err != nil {
+			return nil, fmt.Errorf("load model %s: %w", path, err)
+		}
+		return m, nil
+	}
+	m, err := newModel(f, modelDecoder{dec}, c)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", path, err)
 	}
@@ -101,6 +117,17 @@ func LoadModel(path string, c Compute) (*Model, error) {
 
 // NewModel prepares a loaded model file for translation with compute c.
 func NewModel(f *seq2seq.File, c Compute) (*Model, error) {
+	c = c.resolve()
+	dec, err := NewSearchDecoder(f.Model, c)
+	if err != nil {
+		return nil, err
+	}
+	return newModel(f, dec, c)
+}
+
+// newModel builds the tokenizers of f and checks them against its
+// model, which dec decodes with compute c.
+func newModel(f *seq2seq.File, dec search.Decoder, c Compute) (*Model, error) {
 	src, err := tokenize.FromJSON(f.SrcTokenizer)
 	if err != nil {
 		return nil, fmt.Errorf("source tokenizer: %w", err)
@@ -115,11 +142,6 @@ func NewModel(f *seq2seq.File, c Compute) (*Model, error) {
 	if src.VocabSize() != cfg.SrcVocab || tgt.VocabSize() != cfg.TgtVocab {
 		return nil, fmt.Errorf("tokenizers have %d and %d tokens but the model expects %d and %d",
 			src.VocabSize(), tgt.VocabSize(), cfg.SrcVocab, cfg.TgtVocab)
-	}
-	c = c.resolve()
-	dec, err := NewSearchDecoder(f.Model, c)
-	if err != nil {
-		return nil, err
 	}
 	return &Model{File: f, Decoder: dec, Compute: c, Src: src, Tgt: tgt}, nil
 }

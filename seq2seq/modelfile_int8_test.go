@@ -1,0 +1,136 @@
+package seq2seq
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/attnmt/nmt/seq2seq/safetensors"
+)
+
+// stepLogProbs runs three steps of d over tinySrc, feeding <s> and then
+// token 4, and returns the log-probabilities of each.
+func stepLogProbs(t *testing.T, d *Decoder) [][]float32 {
+	t.Helper()
+	st, err := d.Begin(context.Background(), tinySrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Release()
+	prev := []int{BOSID, BOSID, BOSID}
+	var out [][]float32
+	for range 3 {
+		logp := make([]float32, len(prev)*d.VocabSize())
+		if err := d.Step(st, prev, logp, make([]float32, len(prev)*st.SrcLen())); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, logp)
+		prev = []int{4, 4, 4}
+	}
+	return out
+}
+
+// TestReadInt8 checks, on every architecture, that a model read for int8
+// decoding only, from a file or from bytes, decodes exactly as the int8
+// decoder of the fully loaded model, holds no float32 values for the
+// weights it quantized (and keeps the embeddings), and refuses what it
+// cannot do: a float32 decoder, being saved.
+func TestReadInt8(t *testing.T) {
+	for _, v := range configVariants {
+		t.Run(v.name, func(t *testing.T) {
+			cfg := tinyConfig()
+			v.edit(&cfg)
+			m, err := New(cfg, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "model.safetensors")
+			if err := (&File{Model: m, SrcTokenizer: []byte("{}"), TgtTokenizer: []byte("{}")}).Save(path, safetensors.F16); err != nil {
+				t.Fatal(err)
+			}
+			full, err := LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := full.Model.NewInt8Decoder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromFile, dFile, err := LoadFileInt8(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromBytes, dBytes, err := ReadBytesInt8(data, "tiny")
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantLogp := stepLogProbs(t, want)
+			for _, got := range []struct {
+				f *File
+				d *Decoder
+			}{{fromFile, dFile}, {fromBytes, dBytes}} {
+				for k, lp := range stepLogProbs(t, got.d) {
+					if !slices.Equal(lp, wantLogp[k]) {
+						t.Fatalf("step %d: log-probabilities differ from the int8 decoder of the loaded model", k+1)
+					}
+				}
+				g := got.f.Model
+				if !g.Int8Only() || full.Model.Int8Only() {
+					t.Errorf("Int8Only = %v, %v for the int8 and full reads", g.Int8Only(), full.Model.Int8Only())
+				}
+				quantized := g.int8Weights()
+				if len(quantized) == 0 {
+					t.Fatal("no weight is quantized")
+				}
+				for _, p := range g.params {
+					if has := p.Value != nil; has == quantized[p.Name] {
+						t.Errorf("weight %s: float32 values kept %v, quantized %v", p.Name, has, quantized[p.Name])
+					}
+				}
+				for _, p := range []*Param{g.srcEmb, g.tgtEmb} {
+					if full := full.Model.paramByName(p.Name); !slices.Equal(p.Value, full.Value) {
+						t.Errorf("embedding %s differs from the fully loaded one", p.Name)
+					}
+				}
+				if _, err := g.newDecoder(false); !errors.Is(err, errInt8Only) {
+					t.Errorf("float32 decoder of an int8-only model: %v, want %v", err, errInt8Only)
+				}
+				if err := got.f.Save(filepath.Join(t.TempDir(), "again.safetensors"), safetensors.F32); !errors.Is(err, errInt8Only) {
+					t.Errorf("saving an int8-only model: %v, want %v", err, errInt8Only)
+				}
+			}
+		})
+	}
+}
+
+// paramByName returns m's weight called name, or nil.
+func (m *Model) paramByName(name string) *Param {
+	for _, p := range m.params {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// TestReadInt8RejectsDamage checks that a non-finite value in a weight
+// read only quantized is rejected naming the weight, as loading it in
+// float32 does.
+func TestReadInt8RejectsDamage(t *testing.T) {
+	for _, name := range []string{"proj.w", "decoder.wx", "encoder.0.fwd.wh", "attention.key", "src_embed"} {
+		path := saveTiny(t, safetensors.F16, setWeight(name, float32(math.Inf(1)), false))
+		_, _, err := LoadFileInt8(path)
+		if err == nil || !strings.Contains(err.Error(), "weight "+name+" is damaged") {
+			t.Errorf("Inf in %s: error %v, want it to name the weight as damaged", name, err)
+		}
+	}
+}
