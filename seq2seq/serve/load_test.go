@@ -91,7 +91,7 @@ func TestLoad(t *testing.T) {
 }
 
 // metric returns the value of an unlabelled metric in a /metrics page.
-func metric(t *testing.T, page, name string) float64 {
+func metric(t testing.TB, page, name string) float64 {
 	t.Helper()
 	m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindStringSubmatch(page)
 	if m == nil {

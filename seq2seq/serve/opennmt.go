@@ -63,7 +63,7 @@ func (s *Server) onmtTranslate(w http.ResponseWriter, r *http.Request) error {
 	out := make([]onmtResult, len(items))
 	for _, m := range order {
 		idx := byModel[m]
-		req := Request{Source: m.Source, Target: m.Target, NBest: 1, Sentences: make([]string, len(idx))}
+		req := Request{Source: m.Source, Target: m.Target, NBest: 1, Alignment: true, Sentences: make([]string, len(idx))}
 		for k, i := range idx {
 			req.Sentences[k] = *items[i].Src
 		}
