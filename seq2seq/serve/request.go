@@ -113,10 +113,26 @@ func (s *Server) checkPair(source, target string) error {
 	case source == Auto:
 		return nil
 	}
-	if _, ok := s.batchers[source+"-"+target]; !ok {
-		return badRequest("language pair %s-%s is not supported (served: %s)", source, target, s.pairs())
+	if _, ok := s.batchers[source+"-"+target]; ok {
+		return nil
 	}
-	return nil
+	for _, lang := range []string{source, target} {
+		if !s.serves(lang) {
+			// LibreTranslate's words, then what is served.
+			return badRequest("%s is not supported (served: %s)", lang, s.pairs())
+		}
+	}
+	return badRequest("language pair %s-%s is not supported (served: %s)", source, target, s.pairs())
+}
+
+// serves reports whether a model translates from or into lang.
+func (s *Server) serves(lang string) bool {
+	for _, m := range s.models {
+		if m.Source == lang || m.Target == lang {
+			return true
+		}
+	}
+	return false
 }
 
 // detect guesses the language of text among those with a model into
