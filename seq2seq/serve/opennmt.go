@@ -127,7 +127,11 @@ func (s *Server) onmtModels(w http.ResponseWriter, _ *http.Request) error {
 	}
 	out := make([]model, len(s.models))
 	for i, m := range s.models {
-		out[i] = model{ModelID: i, Models: []string{m.Name}, Loaded: true, Timeout: -1,
+		members := m.Members
+		if members == nil {
+			members = []string{m.Name}
+		}
+		out[i] = model{ModelID: i, Models: members, Loaded: true, Timeout: -1,
 			Opt: opt{Src: m.Source, Tgt: m.Target, BeamSize: s.opt.Translate.Search.Beam, NBest: 1}}
 	}
 	return writeJSON(w, http.StatusOK, out)
