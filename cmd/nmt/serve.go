@@ -37,7 +37,9 @@ func serveCommand() *cli.Command {
   GET /health, GET /metrics (Prometheus)
 
 Each --model is a built-in model (` + strings.Join(pretrained.Names(), ", ") + `), a model file whose
-training configuration names its languages, or PAIR=FILE ("de-en=model.safetensors").
+training configuration names its languages, or PAIR=FILE ("de-en=model.safetensors"),
+one direction each. Members joined by "+" are an ensemble for one direction, as
+"nmt translate -m A -m B" makes: "de-en=a.safetensors+b.safetensors".
 Concurrent requests are decoded together in batches. It listens on 127.0.0.1
 only, unless --host says otherwise. SIGINT or SIGTERM stops it: requests
 being answered finish first, for at most --shutdown-timeout.
@@ -48,10 +50,11 @@ Examples:
    nmt serve
    nmt serve -m de-en -m en-de --port 5000
    nmt serve -m de-en=runs/deen/best.safetensors --api-keys keys.txt
+   nmt serve -m de-en=runs/a/best.safetensors+runs/b/best.safetensors -m en-de
    curl -s localhost:5000/translate -H 'Content-Type: application/json' \
         -d '{"q": "Ein Hund rennt.", "source": "de", "target": "en"}'`,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Names()...), EnvVars: env("MODELS"), Usage: "model to serve, repeatable: a built-in name, FILE or PAIR=FILE"},
+			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Names()...), EnvVars: env("MODELS"), Usage: "model to serve, repeatable, one direction each: a built-in name, FILE or PAIR=FILE; FILE+FILE... is an ensemble"},
 			&cli.StringFlag{Name: "host", Value: "127.0.0.1", EnvVars: env("HOST"), Usage: "address to listen on (0.0.0.0 for every interface)"},
 			&cli.IntFlag{Name: "port", Value: 5000, EnvVars: env("PORT"), Usage: "port to listen on"},
 			&cli.IntFlag{Name: "beam", Value: def.Translate.Search.Beam, EnvVars: env("BEAM"), Usage: "beam size; also the most translations a request may ask for"},
@@ -178,28 +181,41 @@ func readAPIKeys(path string) ([]string, error) {
 	return keys, nil
 }
 
-// loadServeModel loads a --model: a built-in name, FILE or PAIR=FILE.
+// loadServeModel loads a --model: [PAIR=]MEMBER[+MEMBER...], each member a
+// built-in name or a model file, several making an ensemble (see
+// serve.ParseModelSpec).
 func loadServeModel(spec string, c translate.Compute) (*serve.Model, error) {
-	pair, path, hasPair := strings.Cut(spec, "=")
-	if !hasPair {
-		path, pair = spec, ""
+	ms, err := serve.ParseModelSpec(spec, isFile)
+	if err != nil {
+		return nil, cli.Exit(err.Error(), 2)
 	}
-	m, err := translate.LoadModel(path, c)
+	m, err := translate.LoadEnsemble(ms.Members, c)
 	if err != nil {
 		return nil, err
 	}
+	pair, first := ms.Pair, ms.Members[0]
 	if pair == "" {
-		if pretrained.Has(path) {
-			pair = path
+		if pretrained.Has(first) {
+			pair = first
 		} else if pair = trainedPair(m.File.Metadata); pair == "" {
-			return nil, cli.Exit(fmt.Sprintf("model %s does not say its languages: give them as PAIR=FILE (de-en=%s)", path, path), 2)
+			return nil, cli.Exit(fmt.Sprintf("model %s does not say its languages: give them as PAIR=%s (de-en=%s)", first, spec, spec), 2)
 		}
 	}
 	src, tgt, err := serve.ParsePair(pair)
 	if err != nil {
 		return nil, cli.Exit(fmt.Sprintf("model %s: %v", spec, err), 2)
 	}
-	return &serve.Model{Name: path, Source: src, Target: tgt, Decoder: m.Decoder, Src: m.Src, Tgt: m.Tgt}, nil
+	out := &serve.Model{Name: ms.Name(), Source: src, Target: tgt, Decoder: m.Decoder, Src: m.Src, Tgt: m.Tgt}
+	if len(ms.Members) > 1 {
+		out.Members = ms.Members
+	}
+	return out, nil
+}
+
+// isFile reports whether path names an existing file.
+func isFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // trainedPair returns "src-tgt" from a model file's training

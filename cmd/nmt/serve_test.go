@@ -13,8 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attnmt/nmt/seq2seq/pretrained"
+	"github.com/attnmt/nmt/seq2seq/safetensors"
+	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/search/searchtest"
 	"github.com/attnmt/nmt/seq2seq/serve"
+	"github.com/attnmt/nmt/seq2seq/translate"
 	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
 )
 
@@ -117,6 +121,73 @@ func TestServeFlagErrors(t *testing.T) {
 		err := app.RunContext(context.Background(), append([]string{"nmt"}, args...))
 		if err == nil {
 			t.Errorf("nmt %v: no error", args)
+		}
+	}
+}
+
+// TestLoadServeModelEnsemble loads --model specs of one model and of
+// ensembles (members joined by "+") and checks what each serves.
+func TestLoadServeModelEnsemble(t *testing.T) {
+	dir := t.TempDir()
+	f, err := pretrained.Load("de-en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.safetensors")
+	if err := f.Save(other, safetensors.F16); err != nil {
+		t.Fatal(err)
+	}
+	plus := filepath.Join(dir, "de+en.safetensors") // a file name holding "+"
+	if err := os.Link(other, plus); err != nil {
+		t.Fatal(err)
+	}
+	const sentence = "Ein Mann fährt mit dem Fahrrad."
+	translate1 := func(dec search.Decoder, src, tgt translate.Tokenizer) string {
+		tr, err := translate.New(dec, src, tgt, translate.DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.TranslateLines(t.Context(), []string{sentence})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res[0].Translation()
+	}
+	want := func(members ...string) string {
+		m, err := translate.LoadEnsemble(members, translate.ComputeFloat32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return translate1(m.Decoder, m.Src, m.Tgt)
+	}
+	alone, ensemble := want("de-en"), want("de-en", other)
+	tests := []struct {
+		spec, name string
+		members    []string
+		ensemble   bool
+		want       string
+	}{
+		{"de-en=" + plus, plus, nil, false, alone},
+		{"de-en+de-en", "de-en+de-en", []string{"de-en", "de-en"}, true, alone},
+		{"de-en=de-en+" + other, "de-en+" + other, []string{"de-en", other}, true, ensemble},
+	}
+	for _, tt := range tests {
+		m, err := loadServeModel(tt.spec, translate.ComputeFloat32)
+		if err != nil {
+			t.Errorf("%s: %v", tt.spec, err)
+			continue
+		}
+		_, isEnsemble := m.Decoder.(*search.Ensemble)
+		if m.Name != tt.name || !slices.Equal(m.Members, tt.members) || isEnsemble != tt.ensemble || m.Source+"-"+m.Target != "de-en" {
+			t.Errorf("%s: name %q, members %q, ensemble %v, pair %s-%s; want %q, %q, %v, de-en", tt.spec, m.Name, m.Members, isEnsemble, m.Source, m.Target, tt.name, tt.members, tt.ensemble)
+		}
+		if got := translate1(m.Decoder, m.Src, m.Tgt); got != tt.want {
+			t.Errorf("%s translates %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+	for _, spec := range []string{"de-en=", "de-en++de-en", "de-en+" + filepath.Join(dir, "missing.safetensors")} {
+		if _, err := loadServeModel(spec, translate.ComputeFloat32); err == nil {
+			t.Errorf("%s: no error", spec)
 		}
 	}
 }

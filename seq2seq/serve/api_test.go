@@ -27,20 +27,35 @@ type apiCase struct {
 func TestAPIs(t *testing.T) {
 	ts := newTestServer(t, testModels(nil), nil)
 	tests := []apiCase{
-		// libretranslatepy: urllib posts a urlencoded form with q, source, target and api_key.
+		// libretranslatepy (LibreTranslate-py, libretranslatepy/api.py): urllib
+		// posts a urlencoded form, q, source and target for translate, q for
+		// detect, api_key only when one is given; languages is a GET.
 		{"libretranslatepy_translate", "POST", "/translate", formType, "q=ein+Mann+f%C3%A4hrt+Fahrrad+.&source=de&target=en", nil, 200},
 		{"libretranslatepy_detect", "POST", "/detect", formType, "q=ein+Mann+f%C3%A4hrt+Fahrrad", nil, 200},
 		{"libretranslatepy_languages", "GET", "/languages", "", "", nil, 200},
 		// LibreTranslate's documented fetch example: JSON with format, alternatives and api_key.
 		{"libre_docs_json_auto", "POST", "/translate", jsonType, `{"q":"a man rides a bike .","source":"auto","target":"de","format":"text","alternatives":3,"api_key":""}`, nil, 200},
-		// The libretranslate npm package and browser extensions: apiKey.
-		{"libre_npm_apikey", "POST", "/translate", jsonType, `{"q":"ein Hund","source":"de","target":"en","apiKey":""}`, nil, 200},
+		// The libretranslate npm package (1.0.1, src/translate.ts): JSON
+		// {q, source, target, format: format || "text", apiKey: apiKey || ""},
+		// then reads translatedText.
+		{"libre_npm_apikey", "POST", "/translate", jsonType, `{"q":"ein Hund","source":"de","target":"en","format":"text","apiKey":""}`, nil, 200},
+		// LibreTranslate's own API tests (libretranslate/tests/test_api/
+		// test_api_translate.py): a q array with alternatives gets one list
+		// of alternatives per text, and form bodies name one q.
 		{"libre_array", "POST", "/translate", jsonType, `{"q":["ein Mann","","a dog"],"source":"auto","target":"en","alternatives":"1"}`, nil, 200},
+		{"libre_array_alternatives", "POST", "/translate", jsonType, `{"q":["ein Mann","ein Hund"],"source":"de","target":"en","alternatives":2}`, nil, 200},
+		{"libre_form_format", "POST", "/translate", formType, "q=ein+Hund&source=de&target=en&format=text", nil, 200},
 		{"libre_multiline", "POST", "/translate", jsonType, `{"q":"ein Mann\nein Hund","source":"de","target":"en"}`, nil, 200},
 		{"libre_markup_is_text", "POST", "/translate", jsonType, `{"q":"<script>alert(1)</script> ein","source":"de","target":"en"}`, nil, 200},
 		{"libre_curl_json_as_form", "POST", "/translate", formType, `{"q":"ein Mann","source":"de","target":"en"}`, nil, 200},
-		// OpenNMT-py's REST client: a JSON list of {"src", "id"}.
+		// OpenNMT-py's REST server (onmt/bin/server.py, translate): a JSON
+		// list of {"src", "id"}, answered with one list per n-best rank of
+		// {"src", "tgt", "n_best", "pred_score", "align"}; a request goes to
+		// the model of its first item, 0 without an id
+		// (onmt/translate/translation_server.py, TranslationServer.run).
 		{"opennmt_translate", "POST", "/translator/translate", jsonType, `[{"src":"ein Mann fährt","id":0},{"src":"a dog","id":1}]`, nil, 200},
+		{"opennmt_no_id", "POST", "/translator/translate", jsonType, `[{"src":"ein Mann fährt"}]`, nil, 200},
+		// ServerModel.to_dict: model_id, opt, models, loaded, timeout.
 		{"opennmt_models", "GET", "/translator/models", "", "", nil, 200},
 		{"opennmt_health", "GET", "/translator/health", "", "", nil, 200},
 		{"v1_translate", "POST", "/v1/translate", jsonType, `{"source":"de","target":"en","sentences":["ein Mann fährt",""],"n_best":2}`, nil, 200},
@@ -65,6 +80,12 @@ func TestBadInput(t *testing.T) {
 		{"bad_missing_target", "POST", "/translate", jsonType, `{"q":"ein","source":"de"}`, nil, 400},
 		{"bad_unknown_pair", "POST", "/translate", jsonType, `{"q":"ein","source":"de","target":"fr"}`, nil, 400},
 		{"bad_auto_unknown_target", "POST", "/translate", jsonType, `{"q":"ein","source":"auto","target":"fr"}`, nil, 400},
+		// The errors of LibreTranslate's own API tests (test_api_translate.py).
+		{"bad_unsupported_language", "POST", "/translate", formType, "q=Hello&source=en&target=zz&format=text", nil, 400},
+		{"bad_format", "POST", "/translate", formType, "q=Hello&source=en&target=de&format=xml", nil, 400},
+		{"bad_alternatives_not_number", "POST", "/translate", formType, "q=Hello&source=en&target=de&alternatives=abc", nil, 400},
+		{"bad_json_not_object", "POST", "/translate", jsonType, `["not","a","dict"]`, nil, 400},
+		{"bad_empty_batch", "POST", "/translate", jsonType, `{"q":[],"source":"en","target":"de"}`, nil, 400},
 		{"bad_html", "POST", "/translate", jsonType, `{"q":"<b>ein</b>","source":"de","target":"en","format":"html"}`, nil, 400},
 		{"bad_alternatives", "POST", "/translate", jsonType, `{"q":"ein","source":"de","target":"en","alternatives":9}`, nil, 400},
 		{"bad_oversized", "POST", "/translate", jsonType, `{"q":"` + strings.Repeat("x", 1<<20) + `","source":"de","target":"en"}`, nil, 413},
@@ -75,7 +96,7 @@ func TestBadInput(t *testing.T) {
 		{"bad_onmt_invalid_json", "POST", "/translator/translate", jsonType, `[{"src":`, nil, 400},
 		{"bad_onmt_missing_src", "POST", "/translator/translate", jsonType, `[{"id":0}]`, nil, 400},
 		{"bad_onmt_unknown_id", "POST", "/translator/translate", jsonType, `[{"src":"ein","id":7}]`, nil, 400},
-		{"bad_onmt_missing_id", "POST", "/translator/translate", jsonType, `[{"src":"ein"}]`, nil, 400},
+		{"bad_onmt_id_type", "POST", "/translator/translate", jsonType, `[{"src":"ein","id":"zero"}]`, nil, 400},
 		{"bad_onmt_10000_sentences", "POST", "/translator/translate", jsonType, manyONMT, nil, 400},
 		{"bad_v1_missing_sentences", "POST", "/v1/translate", jsonType, `{"source":"de","target":"en"}`, nil, 400},
 		{"bad_v1_line_break", "POST", "/v1/translate", jsonType, `{"source":"de","target":"en","sentences":["ein\nMann"]}`, nil, 400},

@@ -39,6 +39,7 @@ func BenchmarkServeClients(b *testing.B) {
 			// Keep a connection per client, as real clients do.
 			ts.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = clients
 			for b.Loop() {
+				_, before := do(b, ts, "GET", "/metrics", "", "", nil)
 				lat := make([]time.Duration, len(lines))
 				start := time.Now()
 				var wg sync.WaitGroup
@@ -60,6 +61,11 @@ func BenchmarkServeClients(b *testing.B) {
 				b.ReportMetric(float64(len(lines))/elapsed.Seconds(), "sentences/s")
 				b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50-ms")
 				b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "p99-ms")
+				_, after := do(b, ts, "GET", "/metrics", "", "", nil)
+				delta := func(name string) float64 { return metric(b, after, name) - metric(b, before, name) }
+				b.ReportMetric(delta("nmt_batch_sentences_sum")/delta("nmt_batch_sentences_count"), "sentences/batch")
+				// The share of the decoding slots' time spent decoding.
+				b.ReportMetric(delta("nmt_batch_duration_seconds_sum")/elapsed.Seconds()/float64(serve.DefaultOptions().Workers), "busy")
 			}
 		})
 	}

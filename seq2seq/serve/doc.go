@@ -23,12 +23,17 @@
 // the Prometheus metrics.
 //
 // Every request becomes a Request: a model (source and target language),
-// sentences and an n-best size. Requests for one model wait in its queue;
-// a batcher takes what is waiting, up to Options.MaxBatch sentences or
-// for at most Options.BatchWait after the first, and decodes it as one
-// batch (translate.Translator.TranslateLines), so that concurrent requests
-// share the decoder's batches. Options.Workers batches of a model are
-// decoded at once.
+// sentences, an n-best size and whether the attention is returned.
+// Requests for one model wait in its queue; a batcher collects them into
+// a batch of up to Options.MaxBatch sentences while its Options.Workers
+// decoding slots are busy (on an idle server, for at most
+// Options.BatchWait after each request), and decodes it on the first slot
+// that frees as one batch (translate.Translator.TranslateLines), so that
+// concurrent requests share the decoder's batches. The attention is kept
+// only for batches with a request that returns it.
+//
+// A model may be an ensemble: ParseModelSpec reads the --model of
+// "nmt serve", [PAIR=]MEMBER[+MEMBER...].
 //
 // A source of "auto" is detected per sentence with package langid, among
 // the languages that have a model into the target.

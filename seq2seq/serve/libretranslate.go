@@ -62,6 +62,9 @@ func (s *Server) parseLibre(r *http.Request) (libreRequest, error) {
 func parseLibreJSON(body []byte, req *libreRequest) error {
 	var fields map[string]json.RawMessage
 	if err := decodeJSON(body, &fields); err != nil {
+		if json.Valid(body) {
+			return badRequest("Invalid JSON format") // LibreTranslate's words for a body that is not an object
+		}
 		return err
 	}
 	if q, ok := fields["q"]; ok && string(q) != "null" {
@@ -99,13 +102,13 @@ func parseLibreJSON(body []byte, req *libreRequest) error {
 		if err := json.Unmarshal(raw, &n); err != nil {
 			var text string
 			if json.Unmarshal(raw, &text) != nil {
-				return badRequest("Invalid request: alternatives must be a number")
+				return badRequest("Invalid request: alternatives parameter is not a number")
 			}
 			n = json.Number(text)
 		}
 		v, err := strconv.Atoi(n.String())
 		if err != nil {
-			return badRequest("Invalid request: alternatives must be a whole number, got %s", n)
+			return badRequest("Invalid request: alternatives parameter is not a number")
 		}
 		req.alternatives = v
 	}
@@ -123,7 +126,7 @@ func (s *Server) parseLibreForm(r *http.Request, body []byte, req *libreRequest)
 	req.key = firstValue(form, "api_key", "apiKey")
 	if a := form.Get("alternatives"); a != "" {
 		if req.alternatives, err = strconv.Atoi(a); err != nil {
-			return badRequest("Invalid request: alternatives must be a whole number, got %q", a)
+			return badRequest("Invalid request: alternatives parameter is not a number")
 		}
 	}
 	return nil
@@ -150,7 +153,7 @@ func (s *Server) libreTranslate(w http.ResponseWriter, r *http.Request) error {
 	case "html":
 		return badRequest("Invalid request: format html is not supported; this server translates plain text (format text)")
 	default:
-		return badRequest("Invalid request: unknown format %q (want text)", req.format)
+		return badRequest("%s format is not supported", req.format)
 	}
 	if req.source == "" {
 		return badRequest("Invalid request: missing source parameter")

@@ -13,6 +13,7 @@ type metrics struct {
 	sentences      *prometheus.CounterVec   // by pair
 	batchSentences prometheus.Histogram
 	batchSeconds   prometheus.Histogram
+	batchWait      prometheus.Histogram
 	queue          prometheus.Gauge
 	inFlight       prometheus.Gauge
 }
@@ -38,6 +39,10 @@ func newMetrics() *metrics {
 			Name: "nmt_batch_duration_seconds", Help: "Time to decode one batch.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
 		}),
+		batchWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "nmt_batch_wait_seconds", Help: "Time from a batch's first request to the start of its decoding.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+		}),
 		queue: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "nmt_queue_sentences", Help: "Sentences waiting for a batch.",
 		}),
@@ -45,7 +50,7 @@ func newMetrics() *metrics {
 			Name: "nmt_requests_in_flight", Help: "Requests being answered.",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.sentences, m.batchSentences, m.batchSeconds, m.queue, m.inFlight,
+	m.reg.MustRegister(m.requests, m.latency, m.sentences, m.batchSentences, m.batchSeconds, m.batchWait, m.queue, m.inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

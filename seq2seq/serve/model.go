@@ -14,9 +14,12 @@ import (
 
 // Model is one translation direction the server serves.
 type Model struct {
-	// Name is how the model was given ("de-en", a file path), for
-	// listings and logs.
+	// Name is how the model was given ("de-en", a file path,
+	// "a.safetensors+b.safetensors" for an ensemble), for listings and logs.
 	Name string
+	// Members are the files (or built-in names) of an ensemble, as
+	// given; nil for a single model.
+	Members []string
 	// Source and Target are language codes such as "de" and "en".
 	Source, Target string
 	// Decoder must be safe for concurrent use with distinct states.

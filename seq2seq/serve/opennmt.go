@@ -51,7 +51,14 @@ func (s *Server) onmtTranslate(w http.ResponseWriter, r *http.Request) error {
 		if it.Src == nil {
 			return badRequest("item %d: missing src", i)
 		}
-		m, err := s.onmtModel(it.ID, i)
+		id := it.ID
+		if id == nil || string(*id) == "null" {
+			// OpenNMT-py translates a request with the model of its
+			// first item, model 0 if that has no id:
+			// TranslationServer.run, inputs[0].get("id", 0).
+			id = items[0].ID
+		}
+		m, err := s.onmtModel(id, i)
 		if err != nil {
 			return err
 		}
@@ -63,7 +70,7 @@ func (s *Server) onmtTranslate(w http.ResponseWriter, r *http.Request) error {
 	out := make([]onmtResult, len(items))
 	for _, m := range order {
 		idx := byModel[m]
-		req := Request{Source: m.Source, Target: m.Target, NBest: 1, Sentences: make([]string, len(idx))}
+		req := Request{Source: m.Source, Target: m.Target, NBest: 1, Alignment: true, Sentences: make([]string, len(idx))}
 		for k, i := range idx {
 			req.Sentences[k] = *items[i].Src
 		}
@@ -89,14 +96,10 @@ func (s *Server) onmtTranslate(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, [][]onmtResult{out})
 }
 
-// onmtModel returns the model an item names by id; without one, the only
-// model served.
+// onmtModel returns the model an item names by id; without one, model 0.
 func (s *Server) onmtModel(raw *json.RawMessage, item int) (*Model, error) {
 	if raw == nil || string(*raw) == "null" {
-		if len(s.models) == 1 {
-			return s.models[0], nil
-		}
-		return nil, badRequest("item %d: missing id (the model: see /translator/models)", item)
+		return s.models[0], nil
 	}
 	var id int
 	if err := json.Unmarshal(*raw, &id); err != nil {
@@ -109,22 +112,27 @@ func (s *Server) onmtModel(raw *json.RawMessage, item int) (*Model, error) {
 // in the order given.
 func (s *Server) onmtModels(w http.ResponseWriter, _ *http.Request) error {
 	type opt struct {
-		Models   []string `json:"models"`
-		Src      string   `json:"src_lang"`
-		Tgt      string   `json:"tgt_lang"`
-		BeamSize int      `json:"beam_size"`
-		NBest    int      `json:"n_best"`
+		Src      string `json:"src_lang"`
+		Tgt      string `json:"tgt_lang"`
+		BeamSize int    `json:"beam_size"`
+		NBest    int    `json:"n_best"`
 	}
+	// ServerModel.to_dict: "models" beside "opt", not in it.
 	type model struct {
-		ModelID int  `json:"model_id"`
-		Opt     opt  `json:"opt"`
-		Loaded  bool `json:"loaded"`
-		Timeout int  `json:"timeout"`
+		ModelID int      `json:"model_id"`
+		Opt     opt      `json:"opt"`
+		Models  []string `json:"models"`
+		Loaded  bool     `json:"loaded"`
+		Timeout int      `json:"timeout"`
 	}
 	out := make([]model, len(s.models))
 	for i, m := range s.models {
-		out[i] = model{ModelID: i, Loaded: true, Timeout: -1,
-			Opt: opt{Models: []string{m.Name}, Src: m.Source, Tgt: m.Target, BeamSize: s.opt.Translate.Search.Beam, NBest: 1}}
+		members := m.Members
+		if members == nil {
+			members = []string{m.Name}
+		}
+		out[i] = model{ModelID: i, Models: members, Loaded: true, Timeout: -1,
+			Opt: opt{Src: m.Source, Tgt: m.Target, BeamSize: s.opt.Translate.Search.Beam, NBest: 1}}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -24,6 +24,10 @@ type Request struct {
 	// Auto), overriding Source.
 	Sources []string
 	NBest   int
+	// Alignment keeps the attention of the best translations, for
+	// Sentence.Alignment. It costs a copy of the attention weights at
+	// every step of every hypothesis: only the APIs that return it ask.
+	Alignment bool
 }
 
 // Sentence is the translation of one sentence of a Request.
@@ -32,13 +36,14 @@ type Sentence struct {
 	Detected *langid.Guess
 	Result   translate.Result
 	model    *batcher
+	aligned  bool // Request.Alignment was set
 }
 
 // Alignment returns the word-level attention matrix of the best
 // translation, as "nmt align" exports it by default, or false when there
-// is none (an empty sentence).
+// is none (an empty sentence, or a Request without Alignment).
 func (s *Sentence) Alignment() (align.Matrix, bool, error) {
-	if len(s.Result.Hyps) == 0 {
+	if len(s.Result.Hyps) == 0 || !s.aligned {
 		return align.Matrix{}, false, nil
 	}
 	m, err := s.model.base.Matrix(&s.Result, 0)
@@ -108,10 +113,26 @@ func (s *Server) checkPair(source, target string) error {
 	case source == Auto:
 		return nil
 	}
-	if _, ok := s.batchers[source+"-"+target]; !ok {
-		return badRequest("language pair %s-%s is not supported (served: %s)", source, target, s.pairs())
+	if _, ok := s.batchers[source+"-"+target]; ok {
+		return nil
 	}
-	return nil
+	for _, lang := range []string{source, target} {
+		if !s.serves(lang) {
+			// LibreTranslate's words, then what is served.
+			return badRequest("%s is not supported (served: %s)", lang, s.pairs())
+		}
+	}
+	return badRequest("language pair %s-%s is not supported (served: %s)", source, target, s.pairs())
+}
+
+// serves reports whether a model translates from or into lang.
+func (s *Server) serves(lang string) bool {
+	for _, m := range s.models {
+		if m.Source == lang || m.Target == lang {
+			return true
+		}
+	}
+	return false
 }
 
 // detect guesses the language of text among those with a model into
@@ -162,7 +183,7 @@ func (s *Server) Translate(ctx context.Context, req Request) ([]Sentence, error)
 			src = g.Lang
 		}
 		b := s.batchers[src+"-"+req.Target]
-		out[i].model = b
+		out[i].model, out[i].aligned = b, req.Alignment
 		groups[b] = append(groups[b], i)
 	}
 	var wg sync.WaitGroup
@@ -174,7 +195,7 @@ func (s *Server) Translate(ctx context.Context, req Request) ([]Sentence, error)
 			for k, i := range idx {
 				lines[k] = req.Sentences[i]
 			}
-			rs, err := b.translate(ctx, lines, req.NBest)
+			rs, err := b.translate(ctx, lines, req.NBest, req.Alignment)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

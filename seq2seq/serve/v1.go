@@ -63,7 +63,7 @@ func (s *Server) v1Translate(w http.ResponseWriter, r *http.Request) error {
 	if req.NBest == 0 {
 		req.NBest = 1
 	}
-	sents, err := s.Translate(r.Context(), Request{Source: req.Source, Target: req.Target, Sentences: req.Sentences, NBest: req.NBest})
+	sents, err := s.Translate(r.Context(), Request{Source: req.Source, Target: req.Target, Sentences: req.Sentences, NBest: req.NBest, Alignment: true})
 	if err != nil {
 		return err
 	}
