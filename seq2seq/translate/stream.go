@@ -45,7 +45,7 @@ func (s Stats) PerSecond() float64 {
 // closing it or by reading it from another goroutine.
 func (t *Translator) Stream(ctx context.Context, r io.Reader, w io.Writer) (Stats, error) {
 	lr := newLineReader(r, t.opt.MaxLineBytes, t.where)
-	lr.num = max(t.opt.FirstLine, 1) - 1
+	lr.first = max(t.opt.FirstLine, 1) - 1
 	return t.writeAll(ctx, lr.next, w)
 }
 
