@@ -1,22 +1,19 @@
 package corpus
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/attnmt/nmt/corpus/lines"
 )
 
 // DefaultMaxLineBytes is the longest line a reader accepts when its
 // MaxLineBytes field is zero.
 const DefaultMaxLineBytes = 1 << 20
-
-// utf8BOM is the UTF-8 encoding of U+FEFF, dropped at the start of a file.
-var utf8BOM = []byte("\xef\xbb\xbf")
 
 // UTF8Policy says what a reader does with a line that is not valid UTF-8.
 type UTF8Policy int
@@ -110,9 +107,8 @@ type LineReader struct {
 	name    string
 	in      io.Reader
 	closer  io.Closer
-	br      *bufio.Reader
+	lr      *lines.Reader
 	max     int
-	buf     []byte
 	line    int
 	text    string
 	lineErr error
@@ -184,49 +180,24 @@ func (r *LineReader) nextRaw() (text string, tooLong, ok bool) {
 	if r.err != nil {
 		return "", false, false
 	}
-	if r.br == nil && !r.start() {
+	if r.lr == nil && !r.start() {
 		return "", false, false
 	}
-	r.buf = r.buf[:0]
-	got := false
-	for {
-		chunk, err := r.br.ReadSlice('\n')
-		got = got || len(chunk) > 0
-		if !tooLong {
-			// The buffer holds the line and its "\r\n".
-			if len(r.buf)+len(chunk) > r.max+2 {
-				tooLong, r.buf = true, r.buf[:0]
-			} else {
-				r.buf = append(r.buf, chunk...)
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err != nil && err != io.EOF {
-			r.err = &LineError{File: r.name, Line: r.line + 1, Err: err}
-			return "", false, false
-		}
-		if !got {
-			return "", false, false // the end, with nothing read
-		}
-		break
+	b, tooLong, err := r.lr.Next()
+	switch {
+	case err == io.EOF:
+		return "", false, false
+	case err != nil:
+		r.err = &LineError{File: r.name, Line: r.line + 1, Err: err}
+		return "", false, false
 	}
-	r.line++
-	b := bytes.TrimSuffix(r.buf, []byte("\n"))
-	b = bytes.TrimSuffix(b, []byte("\r"))
-	if tooLong || len(b) > r.max {
-		return "", true, true
-	}
-	return string(b), false, true
+	r.line = r.lr.Line()
+	return string(b), tooLong, true
 }
 
 // start sets up decompression and the line limit.
 func (r *LineReader) start() bool {
 	in, err := decompress(r.in)
-	if err == nil {
-		err = skipBOM(in)
-	}
 	if err != nil {
 		r.err = &LineError{File: r.name, Line: 1, Err: err}
 		return false
@@ -235,20 +206,8 @@ func (r *LineReader) start() bool {
 	if r.max <= 0 {
 		r.max = DefaultMaxLineBytes
 	}
-	r.br = in
+	r.lr = lines.NewReader(in, lines.Options{MaxBytes: r.max})
 	return true
-}
-
-// skipBOM drops a UTF-8 byte order mark at the start of r.
-func skipBOM(r *bufio.Reader) error {
-	head, err := r.Peek(len(utf8BOM))
-	if err != nil && err != io.EOF {
-		return err
-	}
-	if bytes.Equal(head, utf8BOM) {
-		r.Discard(len(utf8BOM)) // cannot fail after a successful Peek
-	}
-	return nil
 }
 
 // Text returns the current line without its line ending.

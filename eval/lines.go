@@ -1,13 +1,13 @@
 package eval
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/attnmt/nmt/corpus/lines"
 )
 
 // LineReader reads text line by line the way the sacreBLEU command line
@@ -15,7 +15,7 @@ import (
 // their trailing whitespace (Python's str.rstrip). A final line without a
 // newline counts; an empty input has no lines.
 type LineReader struct {
-	br   *bufio.Reader
+	lr   *lines.Reader
 	name string
 	line int
 	text string
@@ -26,7 +26,10 @@ type LineReader struct {
 // NewLineReader returns a LineReader of r. name (usually the file path)
 // prefixes the errors, which also give the line number.
 func NewLineReader(r io.Reader, name string) *LineReader {
-	return &LineReader{br: bufio.NewReaderSize(r, 1<<16), name: name}
+	// No byte order mark is dropped: sacreBLEU keeps U+FEFF at the
+	// start of the first line (Python's "utf-8" codec), and so must eval
+	// to score as it does.
+	return &LineReader{lr: lines.NewReader(r, lines.Options{KeepBOM: true}), name: name}
 }
 
 // Next advances to the next line and reports whether there is one. After
@@ -35,21 +38,23 @@ func (l *LineReader) Next() bool {
 	if l.done {
 		return false
 	}
-	s, err := l.br.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+	b, _, err := l.lr.Next() // no length limit: never too long
+	if err != nil {
 		l.done = true
 		if !errors.Is(err, io.EOF) {
 			l.err = fmt.Errorf("read %s: %w", l.name, err)
 		}
 		return false
 	}
-	l.line++
-	if !utf8.ValidString(s) {
+	l.line = l.lr.Line()
+	if !utf8.Valid(b) {
 		l.done = true
 		l.err = fmt.Errorf("%s:%d: invalid UTF-8", l.name, l.line)
 		return false
 	}
-	l.text = pyRStrip(strings.TrimSuffix(s, "\n"))
+	// "\r\n" is gone with the line ending, and any other "\r" at the
+	// end with the trailing whitespace, as sacreBLEU splits at "\n" only.
+	l.text = pyRStrip(string(b))
 	return true
 }
 

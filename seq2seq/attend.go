@@ -73,6 +73,8 @@ type attendScratch struct {
 // stored method value, so that choosing it allocates nothing.
 func (ru *run) scoreBackward(t int, s, de, ds []float32, g *encoderGrads) {
 	bt := ru.bt
+	fw := watchFault(faultScore, ru.m.att, ds, g.dKeys)
+	defer fw.done()
 	if ru.inputsOnly {
 		ru.m.att.ScoreBackwardInputs(s, ru.keys, bt.S, bt.B, ru.srcLensAt(t), ru.stepSaved(t), de, ds, g.dKeys)
 		return
@@ -106,8 +108,12 @@ func (ru *run) softAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads)
 	bt, m, sc := ru.bt, ru.m, &ru.back
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
+	fw := watchFault(faultContext, nil, g.dMem)
 	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
+	scaleFault(faultContext, sc.dw)
+	fw.done()
 	attention.SoftmaxBackward(w, sc.dw, S, B, ru.srcLensAt(t), sc.de)
+	scaleFault(faultSoftmax, sc.de)
 	ru.scoreBackward(t, s, sc.de, ds, g)
 }
 
@@ -126,7 +132,16 @@ func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads
 	if ru.inputsOnly {
 		back = m.local.AttendBackwardInputs
 	}
+	l := m.local
+	whole := watchFault(faultLocal, l, ds, g.dKeys, g.dMem)
+	content := watchFault(faultLocal, l.Content)
+	centre := watchFault(faultLocalCentre, nil, l.Wp.Grad, l.Vp.Grad)
+	width := watchFault(faultLocalWidth, nil, l.Ws.Grad, l.Bs.Grad)
 	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
+	whole.done()
+	content.done()
+	centre.done()
+	width.done()
 }
 
 // hardState is hard attention's training state that outlives a batch:
@@ -258,10 +273,14 @@ func (ru *run) hardAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads)
 	S, B, M := bt.S, bt.B, 2*m.cfg.EncoderHidden
 	w := ru.weights[t*B*S : (t+1)*B*S]
 	alpha := h.alpha[t*B*S : (t+1)*B*S]
+	fw := watchFault(faultContext, nil, g.dMem)
 	attention.ContextBackward(w, ru.mem, S, B, M, ru.srcLensAt(t), dctx, sc.dw, g.dMem)
+	scaleFault(faultContext, sc.dw)
+	fw.done()
 	// Rows that used the soft context backpropagate through it; the
 	// drawn rows get the REINFORCE gradient instead.
 	attention.SoftmaxBackward(alpha, sc.dw, S, B, ru.srcLensAt(t), sc.de)
+	scaleFault(faultSoftmax, sc.de)
 	if h.r != nil {
 		attention.ReinforceBackward(alpha, S, B, ru.srcLensAt(t), h.picks[t*B:(t+1)*B], h.adv[t*B:(t+1)*B],
 			float32(m.cfg.Hard.Entropy), h.scale, sc.de)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/attnmt/nmt/attention/gradcheck"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
 
@@ -36,7 +35,7 @@ var kindVariants = []configVariant{
 func TestKindGradients(t *testing.T) {
 	for _, tc := range kindVariants {
 		t.Run(tc.name, func(t *testing.T) {
-			checkModelGradients(t, tc.edit, gradcheck.Options{Eps: 1e-3, Tol: 2e-2, AbsTol: 2e-4, MaxPerInput: 40})
+			checkModelGradients(t, tc.edit, modelCheckOptions)
 		})
 	}
 }

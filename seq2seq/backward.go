@@ -28,6 +28,7 @@ func (ru *run) lossBackward(lo *lossOutput, scale float32) []float32 {
 	B, T, O, V := bt.B, bt.T, cfg.Output, cfg.TgtVocab
 	N := len(lo.rows)
 	dx := ar.takeDirty(N * O)
+	fw := watchFault(faultVocab, nil, m.projW.Grad, m.projB.Grad)
 	linalg.Gemm(false, false, N, O, V, scale, lo.logits, V, m.projW.Value, O, 0, dx, O)
 	linalg.Gemm(true, false, V, O, N, scale, lo.logits, V, lo.x, O, 1, m.projW.Grad, O)
 	if scale == 1 {
@@ -39,6 +40,8 @@ func (ru *run) lossBackward(lo *lossOutput, scale float32) []float32 {
 			}
 		}
 	}
+	fw.done()
+	scaleFault(faultVocab, dx)
 	dO := ar.take(T * B * O)
 	for i, row := range lo.rows {
 		copy(dO[row*O:(row+1)*O], dx[i*O:(i+1)*O])
@@ -100,6 +103,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 			o := ru.o[i]
 			dPre[i] = dO[i] * (1 - o*o)
 		}
+		scaleFault(faultOutput, dPre[row*O:(row+n)*O])
 		linalg.Gemm(false, false, n, C, O, 1, dPre[row*O:(row+n)*O], O, m.outW.Value, C, 0, dCat[row*C:(row+n)*C], C)
 	}
 	stepwise := cfg.InputFeeding || ru.live != nil
@@ -186,6 +190,7 @@ func (ru *run) encoderOutputsBackward(g *encoderGrads) []float32 {
 	for i, s := range ru.s0 {
 		dPreS0[i] = g.dS0[i] * (1 - s*s)
 	}
+	scaleFault(faultBridge, dPreS0)
 	dFin := ar.takeDirty(B * 2 * H)
 	linalg.Gemm(false, false, B, 2*H, D, 1, dPreS0, D, m.bridge.Value, 2*H, 0, dFin, 2*H)
 	if ru.inputsOnly {
@@ -194,7 +199,9 @@ func (ru *run) encoderOutputsBackward(g *encoderGrads) []float32 {
 	}
 	linalg.Gemm(true, false, D, 2*H, B, 1, dPreS0, D, ru.fin, 2*H, 1, m.bridge.Grad, 2*H)
 	addColumnSums(dPreS0, B, D, m.bridgeB.Grad)
+	fw := watchFault(faultProject, m.att, g.dMem)
 	m.att.ProjectBackward(ru.mem, S*B, g.dKeys, g.dMem)
+	fw.done()
 	return dFin
 }
 

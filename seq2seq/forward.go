@@ -89,6 +89,8 @@ func embed(table []float32, e int, ids []int32, out []float32) {
 
 // embedBackward adds the rows of dout to the rows of the table gradient.
 func embedBackward(grad []float32, e int, ids []int32, dout []float32) {
+	fw := watchFault(faultEmbed, nil, grad)
+	defer fw.done()
 	for i, id := range ids {
 		if id == PadID {
 			continue

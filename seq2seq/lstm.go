@@ -65,6 +65,7 @@ func cellForwardRows(gates []float32, cPrev []float32, lo, hi, hid int, c, tc, h
 // with skip[b] set get zero gate gradients and pass dc through.
 func cellBackward(act, cPrev, tc, dh, dc []float32, bsz, hid int, dgates []float32) {
 	linalg.Parallel(bsz, 4*hid, func(lo, hi int) { cellBackwardRows(act, cPrev, tc, dh, dc, lo, hi, hid, dgates) })
+	scaleFault(faultCell, dgates[:bsz*4*hid], dc[:bsz*hid])
 }
 
 func cellBackwardRows(act, cPrev, tc, dh, dc []float32, lo, hi, hid int, dgates []float32) {

@@ -1,8 +1,11 @@
 package align
 
 import (
+	"flag"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,4 +143,19 @@ func TestGlimpsesInChromium(t *testing.T) {
 		}
 		writeDoc(t, "align-report-hard.png", shot)
 	}
+}
+
+// docs writes the local and hard attention example images, drawn from
+// this package's fixtures: the built-in model attends softly, so these
+// two cannot come from it (the README's other images do: nmt's -docs).
+var docs = flag.Bool("docs-fixtures", false, "write the local and hard attention example images, from test fixtures, to ../../docs/")
+
+// writeDoc writes an example image into the repository's docs/ folder.
+func writeDoc(t *testing.T, name string, data []byte) {
+	t.Helper()
+	path := filepath.Join("..", "..", "docs", name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
 }

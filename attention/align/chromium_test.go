@@ -3,7 +3,6 @@ package align
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/attnmt/nmt/attention/align/chromiumtest"
 )
-
-var docs = flag.Bool("docs", false, "write example images to ../../docs/")
 
 // browser starts headless Chromium for a test, skipping it when no
 // Chromium is installed.
@@ -80,15 +77,6 @@ func TestHTMLInChromium(t *testing.T) {
 	if s := textOf(ctx, t, "#s0 .info"); s != "rides ↔ fährt" {
 		t.Errorf("status after hovering rides = %q", s)
 	}
-
-	if *docs {
-		hover(ctx, t, `#s0 td[data-r="4"][data-c="3"]`)
-		shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#s0")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeDoc(t, "align-report.png", shot)
-	}
 }
 
 // openReport writes the HTML report of ms and opens it in headless
@@ -144,14 +132,4 @@ func classes(ctx context.Context, t *testing.T, sels ...string) []string {
 func textOf(ctx context.Context, t *testing.T, sel string) string {
 	t.Helper()
 	return eval[string](ctx, t, `document.querySelector(`+"`"+sel+"`"+`).textContent`)
-}
-
-// writeDoc writes an example image into the repository's docs/ folder.
-func writeDoc(t *testing.T, name string, data []byte) {
-	t.Helper()
-	path := filepath.Join("..", "..", "docs", name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s", path)
 }

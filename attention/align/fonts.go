@@ -46,16 +46,22 @@ func LoadFont(path string) (*opentype.Font, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read font: %w", err)
 	}
+	return ParseFont(b, path)
+}
+
+// ParseFont is LoadFont of a font file's bytes; name (the file's) is used
+// in errors.
+func ParseFont(b []byte, name string) (*opentype.Font, error) {
 	if f, err := opentype.Parse(b); err == nil {
 		return f, nil
 	}
 	c, err := opentype.ParseCollection(b)
 	if err != nil {
-		return nil, fmt.Errorf("parse font %s: %w", path, err)
+		return nil, fmt.Errorf("parse font %s: %w", name, err)
 	}
 	f, err := c.Font(0)
 	if err != nil {
-		return nil, fmt.Errorf("parse font %s: %w", path, err)
+		return nil, fmt.Errorf("parse font %s: %w", name, err)
 	}
 	return f, nil
 }

@@ -113,19 +113,3 @@ func BenchmarkHeatmapPNG(b *testing.B) {
 		}
 	}
 }
-
-// TestDocsImages writes the example heatmaps shown in the README; run it
-// with -docs after changing how heatmaps look.
-func TestDocsImages(t *testing.T) {
-	if !*docs {
-		t.Skip("run with -docs to rewrite the example images in docs/")
-	}
-	m := heatSet(t)["sample"]
-	for _, f := range []Format{PNG, SVG} {
-		var buf bytes.Buffer
-		if err := WriteHeatmap(&buf, f, m, HeatmapOptions{DPI: 144}); err != nil {
-			t.Fatal(err)
-		}
-		writeDoc(t, "align-heatmap."+string(f), buf.Bytes())
-	}
-}

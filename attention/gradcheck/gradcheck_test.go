@@ -20,7 +20,9 @@ func TestCheck(t *testing.T) {
 		wantErr string
 	}{
 		{"correct", []float32{1, -2, 4}, ""},
-		{"wrong element", []float32{1, -2, 3}, "x[2]"},
+		{"0.1% too large", []float32{1.001, -2.002, 4.004}, ""},
+		{"1% too large", []float32{1.01, -2.02, 4.04}, "x: gradient off by 0.01 of its norm"},
+		{"wrong element", []float32{1, -2, 3}, "worst element [2]"},
 		{"length mismatch", []float32{1}, "3 values but 1 gradients"},
 	}
 	for _, tc := range tests {

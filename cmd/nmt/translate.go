@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -193,7 +192,7 @@ func translateInput(c *cli.Context, tr *translate.Translator, w io.Writer) (tran
 		defer f.Close()
 		return tr.Stream(c.Context, f, w)
 	}
-	return tr.Stream(c.Context, newCtxReader(c.Context, c.App.Reader), w)
+	return tr.Stream(c.Context, corpus.NewContextReader(c.Context, c.App.Reader), w)
 }
 
 // inputName names the input in messages about its lines: the --input
@@ -206,55 +205,6 @@ func inputName(c *cli.Context) string {
 		return c.String("input")
 	}
 	return "stdin"
-}
-
-// ctxReader is a reader whose Read returns once its context is done, even
-// if a Read of the underlying reader is still blocked (standard input on a
-// terminal cannot be interrupted): that Read is left behind, into a
-// buffer of its own, and the process exits soon after.
-type ctxReader struct {
-	ctx     context.Context
-	r       io.Reader
-	buf     []byte
-	pending bool            // a Read of r is in progress into buf
-	res     chan readResult // its result
-}
-
-// readResult is the result of one Read.
-type readResult struct {
-	n   int
-	err error
-}
-
-// newCtxReader returns r made to stop reading when ctx is done.
-func newCtxReader(ctx context.Context, r io.Reader) *ctxReader {
-	return &ctxReader{ctx: ctx, r: r, res: make(chan readResult, 1)}
-}
-
-// Read reads from the underlying reader, or returns the context's cause
-// once it is done.
-func (cr *ctxReader) Read(p []byte) (int, error) {
-	if cr.ctx.Err() != nil {
-		return 0, context.Cause(cr.ctx)
-	}
-	if !cr.pending {
-		if cap(cr.buf) < len(p) {
-			cr.buf = make([]byte, len(p))
-		}
-		buf := cr.buf[:len(p)]
-		cr.pending = true
-		go func() {
-			n, err := cr.r.Read(buf)
-			cr.res <- readResult{n, err}
-		}()
-	}
-	select {
-	case res := <-cr.res:
-		cr.pending = false
-		return copy(p, cr.buf[:res.n]), res.err
-	case <-cr.ctx.Done():
-		return 0, context.Cause(cr.ctx)
-	}
 }
 
 // progress returns the progress report of a translation to a file and

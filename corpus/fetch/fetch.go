@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/attnmt/nmt/corpus"
 )
 
 // ErrChecksum reports a file whose SHA-256 digest is not the expected one.
@@ -234,7 +236,7 @@ func Copy(ctx context.Context, src, dst, sha string, opts Options) (Result, erro
 		return 0, err
 	}
 	log.Info("copying", "from", src)
-	_, err = io.Copy(out, &progress{r: ctxReader{ctx, in}, total: total, name: part, log: log, every: opts.ProgressEvery})
+	_, err = io.Copy(out, &progress{r: corpus.NewContextReader(ctx, in), total: total, name: part, log: log, every: opts.ProgressEvery})
 	if err = errors.Join(err, out.Close()); err != nil {
 		os.Remove(part)
 		return 0, fmt.Errorf("copy %s: %w", src, err)
@@ -265,19 +267,6 @@ func finish(part, dst, want string) error {
 		return err
 	}
 	return os.Rename(part, dst)
-}
-
-// ctxReader stops reading once its context is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // progress logs the bytes read so far at most once per interval.

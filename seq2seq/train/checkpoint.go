@@ -139,12 +139,25 @@ func SaveCheckpoint(path string, ck *Checkpoint) error {
 // file without training state gives an error that says so.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
 	f, err := seq2seq.LoadFile(path)
+	return checkpointOf(f, err, path)
+}
+
+// ReadCheckpoint is LoadCheckpoint of a checkpoint file's bytes; name
+// (the file's) is used in errors.
+func ReadCheckpoint(data []byte, name string) (*Checkpoint, error) {
+	f, err := seq2seq.ReadBytes(data, name)
+	return checkpointOf(f, err, name)
+}
+
+// checkpointOf decodes the checkpoint in the model file f of the given
+// name, read with error err.
+func checkpointOf(f *seq2seq.File, err error, name string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load checkpoint: %w", err)
 	}
 	ck, err := decodeCheckpoint(f)
 	if err != nil {
-		return nil, fmt.Errorf("load checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("load checkpoint %s: %w", name, err)
 	}
 	return ck, nil
 }

@@ -36,13 +36,10 @@ func FuzzLoadCheckpoint(f *testing.F) {
 	}
 	f.Add([]byte("{}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "ck.safetensors")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		ck, err := LoadCheckpoint(path)
+		const name = "ck.safetensors"
+		ck, err := ReadCheckpoint(data, name)
 		if err != nil {
-			if !strings.Contains(err.Error(), path) {
+			if !strings.Contains(err.Error(), name) {
 				t.Errorf("error %q does not name the file", err)
 			}
 			return

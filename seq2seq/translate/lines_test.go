@@ -1,12 +1,14 @@
 package translate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/attnmt/nmt/corpus/lines"
 	"github.com/attnmt/nmt/tokenize"
 )
 
@@ -69,30 +71,46 @@ func FuzzLineReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string, max int) {
 		max = 1 + max&63
 		got := readAll(t, in, max)
-		// The lines are those of strings.Split, without the final empty
-		// one, a trailing \r, or the first line's byte order mark.
-		want := strings.Split(in, "\n")
-		if strings.HasSuffix(in, "\n") || in == "" {
-			want = want[:len(want)-1]
-		}
+		// The lines are package lines' (tested against strings.Split
+		// there), with an error for a long or invalid one.
+		want := splitAll(t, in, max)
 		if len(got) != len(want) {
 			t.Fatalf("got %d lines, want %d", len(got), len(want))
 		}
 		for i, l := range got {
-			w := strings.TrimSuffix(want[i], "\r")
-			if i == 0 {
-				w = strings.TrimPrefix(w, "\xef\xbb\xbf")
-			}
+			w := want[i]
 			switch {
-			case len(w) > max:
+			case w == nil:
 				if !errors.Is(l.err, ErrLineTooLong) || l.text != "" {
-					t.Errorf("line %d of %d bytes: got %q %v, want ErrLineTooLong", i+1, len(w), l.text, l.err)
+					t.Errorf("line %d: got %q %v, want ErrLineTooLong", i+1, l.text, l.err)
 				}
-			case l.text != w:
-				t.Errorf("line %d: got %q, want %q", i+1, l.text, w)
-			case errors.Is(l.err, tokenize.ErrInvalidUTF8) == bytes.Equal([]byte(strings.ToValidUTF8(w, "")), []byte(w)):
-				t.Errorf("line %d %q: error %v", i+1, w, l.err)
+			case l.text != *w:
+				t.Errorf("line %d: got %q, want %q", i+1, l.text, *w)
+			case errors.Is(l.err, tokenize.ErrInvalidUTF8) == utf8.ValidString(*w):
+				t.Errorf("line %d %q: error %v", i+1, *w, l.err)
 			}
 		}
 	})
+}
+
+// splitAll returns the lines of package lines' reader, nil for a line
+// over maxBytes.
+func splitAll(t *testing.T, in string, maxBytes int) []*string {
+	t.Helper()
+	lr := lines.NewReader(strings.NewReader(in), lines.Options{MaxBytes: maxBytes})
+	var out []*string
+	for {
+		b, tooLong, err := lr.Next()
+		switch {
+		case err == io.EOF:
+			return out
+		case err != nil:
+			t.Fatal(err)
+		case tooLong:
+			out = append(out, nil)
+		default:
+			s := string(b)
+			out = append(out, &s)
+		}
+	}
 }

@@ -45,7 +45,7 @@ func (s Stats) PerSecond() float64 {
 // closing it or by reading it from another goroutine.
 func (t *Translator) Stream(ctx context.Context, r io.Reader, w io.Writer) (Stats, error) {
 	lr := newLineReader(r, t.opt.MaxLineBytes, t.where)
-	lr.num = max(t.opt.FirstLine, 1) - 1
+	lr.first = max(t.opt.FirstLine, 1) - 1
 	return t.writeAll(ctx, lr.next, w)
 }
 
@@ -243,7 +243,7 @@ func (t *Translator) whereRange(lo, hi int) string {
 // cut reads chunks of lines, tokenizes them, and sends each chunk to
 // chunks and its batches, longest sentences first, to jobs.
 func (t *Translator) cut(ctx context.Context, lines <-chan line, slots chan struct{}, chunks chan<- *chunk, jobs chan<- job) {
-	timer := time.NewTimer(chunkWait)
+	timer := time.NewTimer(t.chunkWait)
 	defer timer.Stop()
 	for {
 		select {
@@ -286,7 +286,7 @@ func (t *Translator) cut(ctx context.Context, lines <-chan line, slots chan stru
 
 // readChunk returns the next chunk of lines, or nil at the end of the
 // input. It waits for the first line, then takes lines until the chunk is
-// full or none comes for chunkWait.
+// full or none comes for t.chunkWait.
 func (t *Translator) readChunk(ctx context.Context, lines <-chan line, timer *time.Timer) *chunk {
 	var c *chunk
 	add := func(l line) {
@@ -314,7 +314,7 @@ func (t *Translator) readChunk(ctx context.Context, lines <-chan line, timer *ti
 			continue
 		default:
 		}
-		timer.Reset(chunkWait)
+		timer.Reset(t.chunkWait)
 		select {
 		case l, ok := <-lines:
 			if !ok {

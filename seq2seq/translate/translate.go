@@ -34,6 +34,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/tokenize"
@@ -129,6 +130,10 @@ type Translator struct {
 	dec      search.Decoder
 	src, tgt Tokenizer
 	opt      Options
+	// chunkWait is how long a partial chunk waits for more lines
+	// (the constant chunkWait; tests lengthen it to cut chunks by size
+	// alone, whatever the machine's load).
+	chunkWait time.Duration
 }
 
 // New returns a Translator from source to target with the decoder dec,
@@ -147,7 +152,7 @@ func New(dec search.Decoder, src, tgt Tokenizer, opt Options) (*Translator, erro
 	if opt.Errors == nil {
 		opt.Errors = io.Discard
 	}
-	return &Translator{dec: dec, src: src, tgt: tgt, opt: opt}, nil
+	return &Translator{dec: dec, src: src, tgt: tgt, opt: opt, chunkWait: chunkWait}, nil
 }
 
 // neverUnk reports whether tok says that it never produces <unk>

@@ -311,7 +311,10 @@ func (w *signalWriter) Write(p []byte) (int, error) {
 
 // TestStreamFailedBatch fails the second batch of the second chunk while
 // the first chunk is written: the first chunk is written whole, nothing
-// of the second, and the error names the failed batch's lines.
+// of the second, and the error names the failed batch's lines. Chunks are
+// cut by size alone (no waiting for slow input), so that a loaded
+// machine cannot cut the first chunk short: the input comes a line at a
+// time, slower than a chunk waits by default.
 func TestStreamFailedBatch(t *testing.T) {
 	in := "ein Mann fährt Fahrrad .\neine Frau läuft .\nein Mann läuft .\neine Frau fährt\n" +
 		"ein Mann fährt Fahrrad .\nFrau\neine Frau läuft .\nein Mann\n"
@@ -326,8 +329,9 @@ func TestStreamFailedBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		translate.SetChunkWait(tr, time.Hour)
 		w := &signalWriter{writing: writing, failed: failed}
-		st, err := tr.Stream(context.Background(), strings.NewReader(in), w)
+		st, err := tr.Stream(context.Background(), &slowLineReader{text: in}, w)
 		if err == nil || !strings.Contains(err.Error(), "translate lines 6-8: search sentences 1-2: begin: short sentence") {
 			t.Fatalf("run %d: got error %v, want one about lines 6-8", i, err)
 		}
@@ -335,6 +339,20 @@ func TestStreamFailedBatch(t *testing.T) {
 			t.Fatalf("run %d: wrote %d lines %q, want the first chunk only: %q", i, st.Lines, w.String(), want)
 		}
 	}
+}
+
+// slowLineReader returns one line of its text per Read, 10 ms apart.
+type slowLineReader struct{ text string }
+
+func (r *slowLineReader) Read(p []byte) (int, error) {
+	if r.text == "" {
+		return 0, io.EOF
+	}
+	time.Sleep(10 * time.Millisecond)
+	line, _, _ := strings.Cut(r.text, "\n")
+	n := copy(p, r.text[:min(len(line)+1, len(r.text))])
+	r.text = r.text[n:]
+	return n, nil
 }
 
 // blockingReader returns its text, then blocks in Read until released.
