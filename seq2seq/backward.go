@@ -81,7 +81,7 @@ func (ru *run) newEncoderGrads() *encoderGrads {
 }
 
 // decoderBackward adds the decoder's parameter gradients (target
-// embedding, decoder LSTM, attention scorer, output layer; none with
+// embedding, decoder LSTMs, attention scorer, output layer; none with
 // ru.inputsOnly) given dO, the gradient of the attentional outputs, and
 // adds the gradients with respect to the encoder outputs to g. lo is the
 // loss stage's output (hard attention's rewards). With input feeding dO
@@ -112,6 +112,13 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	dc := ar.take(B * D)
 	dctx := ar.take(B * M) // rows not yet live keep zeros
 	sT := ar.takeDirty(B * D)
+	// dTop is the gradient with respect to the top layer's output: ds
+	// itself for a one-layer decoder, whose top layer is the first.
+	dTop, dhStep := ds, []float32(nil)
+	if len(ru.stack) > 0 {
+		ru.newStackGrads()
+		dTop, dhStep = ar.takeDirty(B*D), ar.takeDirty(B*D)
+	}
 	for t := T - 1; t >= 0; t-- {
 		rows, n := t*B, B
 		if ru.live != nil {
@@ -120,18 +127,26 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 		if stepwise {
 			toPre(rows, n)
 		}
+		if len(ru.stack) > 0 {
+			clear(dTop)
+		}
 		for b := range n {
 			r := (rows + b) * C
 			for j := range D {
-				ds[b*D+j] += dCat[r+j]
+				dTop[b*D+j] += dCat[r+j]
 			}
 			copy(dctx[b*M:(b+1)*M], dCat[r+D:r+C])
 		}
-		s := ru.cat[rows*C:] // s_t is the first D columns of each row of cat
+		s := ru.cat[rows*C:] // the top output s_t is the first D columns of each row of cat
 		for b := range B {
 			copy(sT[b*D:(b+1)*D], s[b*C:b*C+D])
 		}
-		attendBackward(ru, t, sT, dctx, ds, g)
+		attendBackward(ru, t, sT, dctx, dTop, g)
+		if len(ru.stack) > 0 {
+			for j, v := range ru.stackStepBackward(t, n, dTop, dhStep) {
+				ds[j] += v
+			}
+		}
 		dg := dGates[rows*G : (rows+n)*G]
 		cellBackward(ru.act[rows*G:(rows+n)*G], ru.cPrev[rows*D:(rows+n)*D], ru.tc[rows*D:(rows+n)*D], ds, dc, n, D, dg)
 		linalg.Gemm(false, false, n, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)
@@ -144,6 +159,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	for i, v := range ds {
 		g.dS0[i] += v
 	}
+	ru.stackWeightGrads(g.dS0)
 	if ru.inputsOnly {
 		return
 	}

@@ -36,6 +36,7 @@ type run struct {
 	savedLen int
 	hard     *hardRun      // hard attention's draws; nil for the other kinds
 	back     attendScratch // the backward pass's attention scratch
+	stack    []*stackRun   // the decoder layers above the first
 	o        []float32     // [T*B, O] attentional outputs tanh(W [s; ctx])
 	oDrop    []float32
 
@@ -58,6 +59,13 @@ func dropout(ar *arena, r *rand.Rand, p float64, x []float32) []float32 {
 		return nil
 	}
 	mask := ar.takeDirty(len(x))
+	fillDropout(r, p, x, mask)
+	return mask
+}
+
+// fillDropout draws an inverted-dropout mask with rate p into mask and
+// scales x by it in place.
+func fillDropout(r *rand.Rand, p float64, x, mask []float32) {
 	keep := float32(1 / (1 - p))
 	threshold := uint32(p * (1 << 32))
 	for i := range mask {
@@ -68,7 +76,6 @@ func dropout(ar *arena, r *rand.Rand, p float64, x []float32) []float32 {
 		}
 		x[i] *= mask[i]
 	}
-	return mask
 }
 
 func applyMask(mask, x []float32) {
@@ -190,6 +197,7 @@ func (ru *run) decode(r *rand.Rand) {
 	copy(s, ru.s0)
 	c := ar.take(B * D)
 	ctx := ar.takeDirty(B * M)
+	ru.newStack(r)
 	for t := range T {
 		rows := t * B
 		copy(ru.sPrev[rows*D:(rows+B)*D], s)
@@ -203,9 +211,10 @@ func (ru *run) decode(r *rand.Rand) {
 		cellForward(gates, c, B, D, ru.c[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], s)
 		copy(c, ru.c[rows*D:(rows+B)*D])
 
-		attend(ru, t, s, ru.weights[t*B*S:(t+1)*B*S], ctx)
+		top := ru.stackStep(t, s, r) // s itself for a one-layer decoder
+		attend(ru, t, top, ru.weights[t*B*S:(t+1)*B*S], ctx)
 		for b := range B {
-			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], s[b*D:(b+1)*D])
+			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], top[b*D:(b+1)*D])
 			copy(ru.cat[(rows+b)*C+D:(rows+b+1)*C], ctx[b*M:(b+1)*M])
 		}
 		if cfg.InputFeeding {

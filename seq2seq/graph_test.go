@@ -22,6 +22,9 @@ func graphTestConfigs() []struct {
 		c.Dropout = 0.3
 		c.InputFeeding = true
 		c.EncoderLayers = 2
+	}}, configVariant{"dropout, residual decoder layers", func(c *Config) {
+		c.Dropout = 0.3
+		c.DecoderLayers, c.DecoderResidual = 3, true
 	}})
 	edits = append(edits, kindVariants...)
 	var out []struct {

@@ -20,6 +20,7 @@ type Model struct {
 	bridge  *Param // [D, 2H]: s0 = tanh(bridge [h_fwd_last; h_bwd_first] + bridgeB)
 	bridgeB *Param
 	dec     *lstm            // input E (+ Output with input feeding), hidden D
+	decUp   []*lstm          // the stacked decoder layers above dec: input D, hidden D
 	att     attention.Scorer // memory 2H, query D: the scores of every kind
 	local   *attention.Local // local attention's centre and width; nil otherwise
 	hard    *hardState       // hard attention's training state; nil otherwise
@@ -95,6 +96,9 @@ func newModel(cfg Config, int8Only bool) (*Model, error) {
 		decIn += O
 	}
 	m.dec = newLSTM("decoder", decIn, D)
+	for l := 1; l < cfg.DecoderDepth(); l++ {
+		m.decUp = append(m.decUp, newLSTM(fmt.Sprintf("decoder.%d", l), D, D))
+	}
 	att, err := attention.New(cfg.ScoreKind(), "attention.", 2*H, D, cfg.AttentionDim)
 	if err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
@@ -123,7 +127,7 @@ func newModel(cfg Config, int8Only bool) (*Model, error) {
 		m.params = append(m.params, layer[1].params()...)
 	}
 	m.params = append(m.params, m.bridge, m.bridgeB)
-	m.params = append(m.params, m.dec.params()...)
+	m.params = append(m.params, m.decoderParams()...)
 	m.params = append(m.params, m.attentionParams()...)
 	m.params = append(m.params, m.outW, m.outB)
 	if m.projW != m.tgtEmb {
@@ -174,12 +178,22 @@ func (m *Model) attentionParams() []*Param {
 	return ps
 }
 
+// decoderParams are the decoder LSTMs' weights, bottom layer first.
+func (m *Model) decoderParams() []*Param {
+	ps := m.dec.params()
+	for _, l := range m.decUp {
+		ps = append(ps, l.params()...)
+	}
+	return ps
+}
+
 func (m *Model) lstms() []*lstm {
 	var ls []*lstm
 	for _, layer := range m.enc {
 		ls = append(ls, layer[0], layer[1])
 	}
-	return append(ls, m.dec)
+	ls = append(ls, m.dec)
+	return append(ls, m.decUp...)
 }
 
 // Config returns the model's architecture.

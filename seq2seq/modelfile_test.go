@@ -13,8 +13,17 @@ import (
 )
 
 func TestSaveLoadRoundTrip(t *testing.T) {
+	for _, v := range []configVariant{
+		{"input feeding", func(c *Config) { c.InputFeeding = true }},
+		{"residual decoder layers", func(c *Config) { c.DecoderLayers, c.DecoderResidual = 3, true }},
+	} {
+		t.Run(v.name, func(t *testing.T) { testSaveLoadRoundTrip(t, v.edit) })
+	}
+}
+
+func testSaveLoadRoundTrip(t *testing.T, edit func(*Config)) {
 	cfg := tinyConfig()
-	cfg.InputFeeding = true
+	edit(&cfg)
 	m, err := New(cfg, 7)
 	if err != nil {
 		t.Fatal(err)
