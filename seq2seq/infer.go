@@ -59,6 +59,9 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 	if !int8 {
 		return d, nil
 	}
+	if err := m.useStoredInt8(d.products()); err != nil {
+		return nil, fmt.Errorf("int8 decoder: %w", err)
+	}
 	if err := quantize(d.products(), nil); err != nil {
 		return nil, fmt.Errorf("int8 decoder: %w", err)
 	}
@@ -79,7 +82,9 @@ func (m *Model) plainDecoder() *Decoder {
 	if cfg.InputFeeding {
 		d.feed = product{name: m.dec.wx.Name, w: columns(m.dec.wx.Value, E), off: E, n: G, k: O, ldw: In}
 	}
-	if add, ok := m.att.(*attention.Additive); ok {
+	// Local attention scores its window with the scorer's own float32
+	// query weights; the other kinds project the query here.
+	if add, ok := m.att.(*attention.Additive); ok && m.local == nil {
 		_, q, a := add.Dims()
 		d.query = product{name: add.Wq.Name, w: add.Wq.Value, n: a, k: q, ldw: q}
 	}
@@ -91,7 +96,8 @@ func (m *Model) plainDecoder() *Decoder {
 }
 
 // products lists the decoder's weight products, the encoder's first and
-// the stacked decoder layers' last.
+// the stacked decoder layers' last (some empty: the input feeding of a
+// model without it, the query of dot attention).
 func (d *Decoder) products() []*product {
 	all := append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
 	for i := range d.stack {

@@ -38,6 +38,9 @@ type Model struct {
 	// LoadFileInt8): the weights its int8 decoder quantized have no
 	// float32 values.
 	int8Only bool
+	// int8 holds the weights read from a file in int8, by name (see
+	// modelfile_int8store.go); nil for a model of float weights.
+	int8 map[string]*storedInt8
 }
 
 // New returns a model with the architecture cfg and weights drawn
