@@ -175,7 +175,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	dY := ar.takeDirty(n * E)
 	linalg.Gemm(false, false, n, E, G, 1, dGates, G, m.dec.wx.Value, In, 0, dY, E)
 	applyMask(ru.tgtDrop, dY)
-	embedBackward(m.tgtEmb.Grad, E, bt.tgtIn, dY)
+	embedBackward(m.tgtEmb.Grad, E, ru.tgtIn, dY)
 }
 
 // encoderBackward adds the encoder's parameter gradients (source
@@ -184,7 +184,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 func (ru *run) encoderBackward(g *encoderGrads) {
 	dFin := ru.encoderOutputsBackward(g)
 	dX := ru.encoderLSTMBackward(g.dMem, dFin)
-	embedBackward(ru.m.srcEmb.Grad, ru.m.cfg.Embed, ru.bt.src, dX)
+	embedBackward(ru.m.srcEmb.Grad, ru.m.cfg.Embed, ru.src, dX)
 }
 
 // encoderOutputsBackward adds the gradients of the bridge and the

@@ -85,6 +85,9 @@ type Config struct {
 	// decoder layers and on the attentional outputs, in training.
 	Dropout        float64 `yaml:"dropout" json:"dropout"`
 	LabelSmoothing float64 `yaml:"label_smoothing" json:"label_smoothing"`
+	// WordDropout is the probability with which training replaces each
+	// source word and each target word fed to the decoder by <unk>.
+	WordDropout float64 `yaml:"word_dropout" json:"word_dropout,omitempty"`
 }
 
 // DecoderDepth is the number of decoder layers: DecoderLayers, or 1 when
@@ -143,5 +146,6 @@ func (c Config) Validate() error {
 	}
 	rate("dropout", c.Dropout)
 	rate("label_smoothing", c.LabelSmoothing)
+	rate("word_dropout", c.WordDropout)
 	return errors.Join(errs...)
 }

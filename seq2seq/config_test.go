@@ -32,6 +32,8 @@ func TestConfigValidate(t *testing.T) {
 		{"many decoder layers", func(c *Config) { c.DecoderLayers = MaxLayers + 1 }, "decoder_layers must be in [1, 16]"},
 		{"negative decoder layers", func(c *Config) { c.DecoderLayers = -2 }, "decoder_layers must be in"},
 		{"residual on one layer", func(c *Config) { c.DecoderResidual = true }, "decoder_residual needs decoder_layers >= 2, got 1"},
+		{"word dropout", func(c *Config) { c.WordDropout = 0.1 }, ""},
+		{"word dropout 1", func(c *Config) { c.WordDropout = 1 }, "word_dropout must be in [0, 1), got 1"},
 		{"too few specials", func(c *Config) { c.SrcVocab = 3 }, "at least the 4 special tokens"},
 		{"nan dropout", func(c *Config) { c.Dropout = math.NaN() }, "dropout must be in [0, 1), got NaN"},
 		{"inf dropout", func(c *Config) { c.Dropout = math.Inf(1) }, "dropout must be in [0, 1)"},

@@ -14,6 +14,7 @@ type run struct {
 	bt *batch
 	ar *arena
 
+	src     []int32   // [S*B] source ids after word dropout
 	srcX    []float32 // [S*B, E] source embeddings (after dropout)
 	srcDrop []float32 // dropout scale per element, nil without dropout
 	layers  [][2]*seqState
@@ -23,6 +24,7 @@ type run struct {
 	s0      []float32   // [B, D] initial decoder state
 	keys    []float32   // [S*B, K]
 
+	tgtIn    []int32   // [T*B] target input ids after word dropout
 	tgtY     []float32 // [T*B, E] target input embeddings (after dropout)
 	tgtDrop  []float32
 	act      []float32 // [T*B, 4D] decoder gate activations
@@ -118,8 +120,9 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts, k
 	cfg := m.cfg
 	S, B, E, H, D := bt.S, bt.B, cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden
 	ru := &run{m: m, bt: bt, ar: ar}
+	ru.src = wordDropout(r, cfg.WordDropout, bt.src)
 	ru.srcX = ar.takeDirty(S * B * E)
-	embed(m.srcEmb.Value, E, bt.src, ru.srcX)
+	embed(m.srcEmb.Value, E, ru.src, ru.srcX)
 	for i, v := range bt.srcNoise {
 		ru.srcX[i] += v
 	}
@@ -173,8 +176,9 @@ func (ru *run) decode(r *rand.Rand) {
 	E, D, O, M := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden
 	G, In, C := 4*D, m.dec.in, D+M
 
+	ru.tgtIn = wordDropout(r, cfg.WordDropout, bt.tgtIn)
 	ru.tgtY = ar.takeDirty(T * B * E)
-	embed(m.tgtEmb.Value, E, bt.tgtIn, ru.tgtY)
+	embed(m.tgtEmb.Value, E, ru.tgtIn, ru.tgtY)
 	ru.tgtDrop = dropout(ar, r, cfg.Dropout, ru.tgtY)
 
 	// The embedding part of the gates for all steps at once.
