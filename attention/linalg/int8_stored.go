@@ -29,13 +29,8 @@ func NewInt8MatrixFrom(n, k int, vals []int8, ldv int, scale []float32) (*Int8Ma
 	if n <= 0 || k <= 0 || ldv < k || len(vals) < (n-1)*ldv+k || len(scale) != n {
 		return nil, fmt.Errorf("int8 matrix: bad shape %dx%d (stride %d, %d values, %d scales)", n, k, ldv, len(vals), len(scale))
 	}
-	strips := (n + int8Strip - 1) / int8Strip
-	k4 := (k + 3) / 4
-	q := &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
-		packed: make([]uint8, strips*k4*4*int8Strip)}
-	for i := range q.packed {
-		q.packed[i] = 128 // zero weight
-	}
+	q := newInt8Matrix(n, k)
+	k4 := q.k4
 	for j := range n {
 		if !(scale[j] >= 0) || scale[j] > 1e38 {
 			return nil, fmt.Errorf("int8 matrix: row %d has scale %v, want a finite value >= 0", j, scale[j])
