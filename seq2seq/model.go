@@ -205,7 +205,11 @@ func (m *Model) Config() Config { return m.cfg }
 // Params returns the learnable tensors in a fixed order: the order of the
 // model file, the gradients and the optimizer state. A loaded model gets
 // its gradients (zero) on the first call, or on the first TrainBatch.
+// Params hands the weights out to be changed (by an optimizer, averaging,
+// a warm start): a model read from an int8 file forgets its stored int8
+// form, and NewInt8Decoder quantizes the values again.
 func (m *Model) Params() []*Param {
+	m.int8 = nil
 	m.ensureGrads()
 	return m.params
 }

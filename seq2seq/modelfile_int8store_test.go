@@ -109,6 +109,9 @@ func TestSaveInt8(t *testing.T) {
 			if !bytes.Equal(a, b) {
 				t.Error("an int8 file re-saved in int8 differs from the original")
 			}
+			if qf.Model.Params(); qf.Model.int8 != nil {
+				t.Error("the stored int8 weights outlived Params, which hands the weights out to be changed")
+			}
 		})
 	}
 }
