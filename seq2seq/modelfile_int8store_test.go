@@ -17,7 +17,8 @@ import (
 // with int8 weights decodes with int8 compute exactly (every
 // log-probability and attention weight) as the float file saved from the
 // same model does, decodes with float32 compute close to it, and is
-// written again byte for byte when re-saved in int8.
+// written again byte for byte when re-saved in int8, and LoadFileInt8
+// decodes it as LoadFile does.
 func TestSaveInt8(t *testing.T) {
 	ctx := context.Background()
 	for _, v := range append(slices.Clone(configVariants), kindVariants...) {
@@ -68,6 +69,18 @@ func TestSaveInt8(t *testing.T) {
 				if !slices.Equal(got[i].TokenLogProbs, want[i].TokenLogProbs) || !slices.EqualFunc(got[i].Attn, want[i].Attn, slices.Equal) {
 					t.Fatalf("pair %d: int8 file decodes to %v, the float file with int8 compute to %v", i, got[i].TokenLogProbs, want[i].TokenLogProbs)
 				}
+			}
+			// LoadFileInt8 reads an int8 file in full and decodes with its
+			// stored int8 weights.
+			lf, ld, err := LoadFileInt8(int8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lf.Model.Int8Only() {
+				t.Error("LoadFileInt8 of an int8 file: the model is int8-only, want it read in full")
+			}
+			if nll, want := forcedSum(t, ld), forcedSum(t, fd); nll != want {
+				t.Errorf("LoadFileInt8 of the int8 file: NLL %v, the float file with int8 compute %v", nll, want)
 			}
 			// The int8 decoder takes the stored matrices as they are:
 			// with the dequantized values perturbed it decodes the same.
