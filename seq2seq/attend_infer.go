@@ -23,7 +23,7 @@ func (d *Decoder) attention() func(st *DecoderState, w []float32) (ctx []float32
 	return d.softAttend
 }
 
-// softScores writes the scores of the rows' states against their keys
+// softScores writes the scores of the rows' queries against their keys
 // into w [R, S], with the additive query projection in the decoder's
 // precision.
 func (d *Decoder) softScores(st *DecoderState, w []float32) {
@@ -32,11 +32,11 @@ func (d *Decoder) softScores(st *DecoderState, w []float32) {
 	if add, ok := m.att.(*attention.Additive); ok {
 		_, _, A := add.Dims()
 		qp := ar.take(R * A) // zeroed: mulAdd adds
-		d.query.mulAdd(R, st.s, D, qp, A)
+		d.query.mulAdd(R, st.query, D, qp, A)
 		add.ScoreProjectedRows(qp, st.keys, S, st.B, st.sent, st.lens, w)
 		return
 	}
-	m.att.Score(st.s, st.rowKeys(ar), S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
+	m.att.Score(st.query, st.rowKeys(ar), S, R, st.lens, w, ar.takeDirty(m.att.SavedLen(S, R)))
 }
 
 func (d *Decoder) softAttend(st *DecoderState, w []float32) []float32 {
@@ -73,7 +73,7 @@ func (d *Decoder) localAttend(st *DecoderState, w []float32) []float32 {
 	R, S, M := len(st.sent), st.S, 2*d.m.cfg.EncoderHidden
 	saved := st.work.takeDirty(l.SavedLen(S, R))
 	ctx := st.work.takeDirty(R * M)
-	l.Attend(st.s, st.rowKeys(st.work), st.rowMem(st.work), S, R, M, st.lens, w, ctx, saved)
+	l.Attend(st.query, st.rowKeys(st.work), st.rowMem(st.work), S, R, M, st.lens, w, ctx, saved)
 	for r := range R {
 		st.look.centre[r], st.look.width[r] = l.Window(saved, S, r)
 	}

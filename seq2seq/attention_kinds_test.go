@@ -19,7 +19,11 @@ var kindVariants = []configVariant{
 	{"local general feeding", func(c *Config) {
 		c.Attention, c.AttentionScore, c.InputFeeding = AttentionLocal, AttentionGeneral, true
 	}},
+	{"local, residual decoder layers", func(c *Config) {
+		c.Attention, c.DecoderLayers, c.DecoderResidual = AttentionLocal, 2, true
+	}},
 	{"hard", func(c *Config) { c.Attention = AttentionHard }},
+	{"hard, two decoder layers", func(c *Config) { c.Attention, c.DecoderLayers = AttentionHard, 2 }},
 	{"hard sentence general", func(c *Config) {
 		c.Attention, c.AttentionScore = AttentionHard, AttentionGeneral
 		c.Hard = DefaultHardConfig()

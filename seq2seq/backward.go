@@ -84,7 +84,7 @@ func (ru *run) newEncoderGrads() *encoderGrads {
 }
 
 // decoderBackward adds the decoder's parameter gradients (target
-// embedding, decoder LSTM, attention scorer, output layer; none with
+// embedding, decoder LSTMs, attention scorer, output layer; none with
 // ru.inputsOnly) given dO, the gradient of the attentional outputs, and
 // adds the gradients with respect to the encoder outputs to g. lo is the
 // loss stage's output (hard attention's rewards). With input feeding dO
@@ -116,6 +116,13 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	dc := ar.take(B * D)
 	dctx := ar.take(B * M) // rows not yet live keep zeros
 	sT := ar.takeDirty(B * D)
+	// dTop is the gradient with respect to the top layer's output: ds
+	// itself for a one-layer decoder, whose top layer is the first.
+	dTop, dhStep := ds, []float32(nil)
+	if len(ru.stack) > 0 {
+		ru.newStackGrads()
+		dTop, dhStep = ar.takeDirty(B*D), ar.takeDirty(B*D)
+	}
 	for t := T - 1; t >= 0; t-- {
 		rows, n := t*B, B
 		if ru.live != nil {
@@ -124,18 +131,26 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 		if stepwise {
 			toPre(rows, n)
 		}
+		if len(ru.stack) > 0 {
+			clear(dTop)
+		}
 		for b := range n {
 			r := (rows + b) * C
 			for j := range D {
-				ds[b*D+j] += dCat[r+j]
+				dTop[b*D+j] += dCat[r+j]
 			}
 			copy(dctx[b*M:(b+1)*M], dCat[r+D:r+C])
 		}
-		s := ru.cat[rows*C:] // s_t is the first D columns of each row of cat
+		s := ru.cat[rows*C:] // the top output s_t is the first D columns of each row of cat
 		for b := range B {
 			copy(sT[b*D:(b+1)*D], s[b*C:b*C+D])
 		}
-		attendBackward(ru, t, sT, dctx, ds, g)
+		attendBackward(ru, t, sT, dctx, dTop, g)
+		if len(ru.stack) > 0 {
+			for j, v := range ru.stackStepBackward(t, n, dTop, dhStep) {
+				ds[j] += v
+			}
+		}
 		dg := dGates[rows*G : (rows+n)*G]
 		cellBackward(ru.act[rows*G:(rows+n)*G], ru.cPrev[rows*D:(rows+n)*D], ru.tc[rows*D:(rows+n)*D], ds, dc, n, D, dg)
 		linalg.Gemm(false, false, n, D, G, 1, dg, G, m.dec.wh.Value, D, 0, ds, D)
@@ -148,6 +163,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	for i, v := range ds {
 		g.dS0[i] += v
 	}
+	ru.stackWeightGrads(g.dS0)
 	if ru.inputsOnly {
 		return
 	}
@@ -163,7 +179,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 	dY := ar.takeDirty(n * E)
 	linalg.Gemm(false, false, n, E, G, 1, dGates, G, m.dec.wx.Value, In, 0, dY, E)
 	applyMask(ru.tgtDrop, dY)
-	embedBackward(m.tgtEmb.Grad, E, bt.tgtIn, dY)
+	embedBackward(m.tgtEmb.Grad, E, ru.tgtIn, dY)
 }
 
 // encoderBackward adds the encoder's parameter gradients (source
@@ -172,7 +188,7 @@ func (ru *run) decoderBackward(dO []float32, g *encoderGrads, lo *lossOutput) {
 func (ru *run) encoderBackward(g *encoderGrads) {
 	dFin := ru.encoderOutputsBackward(g)
 	dX := ru.encoderLSTMBackward(g.dMem, dFin)
-	embedBackward(ru.m.srcEmb.Grad, ru.m.cfg.Embed, ru.bt.src, dX)
+	embedBackward(ru.m.srcEmb.Grad, ru.m.cfg.Embed, ru.src, dX)
 }
 
 // encoderOutputsBackward adds the gradients of the bridge and the

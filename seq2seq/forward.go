@@ -14,6 +14,7 @@ type run struct {
 	bt *batch
 	ar *arena
 
+	src     []int32   // [S*B] source ids after word dropout
 	srcX    []float32 // [S*B, E] source embeddings (after dropout)
 	srcDrop []float32 // dropout scale per element, nil without dropout
 	layers  [][2]*seqState
@@ -23,6 +24,7 @@ type run struct {
 	s0      []float32   // [B, D] initial decoder state
 	keys    []float32   // [S*B, K]
 
+	tgtIn    []int32   // [T*B] target input ids after word dropout
 	tgtY     []float32 // [T*B, E] target input embeddings (after dropout)
 	tgtDrop  []float32
 	act      []float32 // [T*B, 4D] decoder gate activations
@@ -36,6 +38,7 @@ type run struct {
 	savedLen int
 	hard     *hardRun      // hard attention's draws; nil for the other kinds
 	back     attendScratch // the backward pass's attention scratch
+	stack    []*stackRun   // the decoder layers above the first
 	o        []float32     // [T*B, O] attentional outputs tanh(W [s; ctx])
 	oDrop    []float32
 
@@ -58,6 +61,13 @@ func dropout(ar *arena, r *rand.Rand, p float64, x []float32) []float32 {
 		return nil
 	}
 	mask := ar.takeDirty(len(x))
+	fillDropout(r, p, x, mask)
+	return mask
+}
+
+// fillDropout draws an inverted-dropout mask with rate p into mask and
+// scales x by it in place.
+func fillDropout(r *rand.Rand, p float64, x, mask []float32) {
 	keep := float32(1 / (1 - p))
 	threshold := uint32(p * (1 << 32))
 	for i := range mask {
@@ -68,7 +78,6 @@ func dropout(ar *arena, r *rand.Rand, p float64, x []float32) []float32 {
 		}
 		x[i] *= mask[i]
 	}
-	return mask
 }
 
 func applyMask(mask, x []float32) {
@@ -113,8 +122,9 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts, k
 	cfg := m.cfg
 	S, B, E, H, D := bt.S, bt.B, cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden
 	ru := &run{m: m, bt: bt, ar: ar}
+	ru.src = wordDropout(r, cfg.WordDropout, bt.src)
 	ru.srcX = ar.takeDirty(S * B * E)
-	embed(m.srcEmb.Value, E, bt.src, ru.srcX)
+	embed(m.srcEmb.Value, E, ru.src, ru.srcX)
 	for i, v := range bt.srcNoise {
 		ru.srcX[i] += v
 	}
@@ -168,8 +178,9 @@ func (ru *run) decode(r *rand.Rand) {
 	E, D, O, M := cfg.Embed, cfg.DecoderHidden, cfg.Output, 2*cfg.EncoderHidden
 	G, In, C := 4*D, m.dec.in, D+M
 
+	ru.tgtIn = wordDropout(r, cfg.WordDropout, bt.tgtIn)
 	ru.tgtY = ar.takeDirty(T * B * E)
-	embed(m.tgtEmb.Value, E, bt.tgtIn, ru.tgtY)
+	embed(m.tgtEmb.Value, E, ru.tgtIn, ru.tgtY)
 	ru.tgtDrop = dropout(ar, r, cfg.Dropout, ru.tgtY)
 
 	// The embedding part of the gates for all steps at once.
@@ -192,6 +203,7 @@ func (ru *run) decode(r *rand.Rand) {
 	copy(s, ru.s0)
 	c := ar.take(B * D)
 	ctx := ar.takeDirty(B * M)
+	ru.newStack(r)
 	for t := range T {
 		rows := t * B
 		copy(ru.sPrev[rows*D:(rows+B)*D], s)
@@ -205,9 +217,10 @@ func (ru *run) decode(r *rand.Rand) {
 		cellForward(gates, c, B, D, ru.c[rows*D:(rows+B)*D], ru.tc[rows*D:(rows+B)*D], s)
 		copy(c, ru.c[rows*D:(rows+B)*D])
 
-		attend(ru, t, s, ru.weights[t*B*S:(t+1)*B*S], ctx)
+		top := ru.stackStep(t, s, r) // s itself for a one-layer decoder
+		attend(ru, t, top, ru.weights[t*B*S:(t+1)*B*S], ctx)
 		for b := range B {
-			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], s[b*D:(b+1)*D])
+			copy(ru.cat[(rows+b)*C:(rows+b)*C+D], top[b*D:(b+1)*D])
 			copy(ru.cat[(rows+b)*C+D:(rows+b+1)*C], ctx[b*M:(b+1)*M])
 		}
 		if cfg.InputFeeding {

@@ -99,7 +99,7 @@ func newTrainGraph(m *Model, B, S, T int) (*trainGraph, error) {
 	}
 
 	decParams := []*Param{m.tgtEmb}
-	decParams = append(decParams, m.dec.params()...)
+	decParams = append(decParams, m.decoderParams()...)
 	decParams = append(decParams, m.attentionParams()...)
 	decParams = append(decParams, m.outW, m.outB)
 	decOp := &stageOp{kind: opDecoder, st: tg.st, params: decParams,

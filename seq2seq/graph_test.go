@@ -22,6 +22,12 @@ func graphTestConfigs() []struct {
 		c.Dropout = 0.3
 		c.InputFeeding = true
 		c.EncoderLayers = 2
+	}}, configVariant{"dropout, residual decoder layers", func(c *Config) {
+		c.Dropout = 0.3
+		c.DecoderLayers, c.DecoderResidual = 3, true
+	}}, configVariant{"word dropout", func(c *Config) {
+		c.Dropout, c.WordDropout = 0.2, 0.3
+		c.InputFeeding = true
 	}})
 	edits = append(edits, kindVariants...)
 	var out []struct {

@@ -23,6 +23,7 @@ type Decoder struct {
 	encArenas, stepArenas arenaStack
 	// The weight products of a step, in float32 or int8.
 	embed, feed, hidden, query, out, proj product
+	stack                                 []lstmProducts // the stacked decoder layers'
 	// attend is the attention of the model's kind (see attend_infer.go).
 	attend func(st *DecoderState, w []float32) (ctx []float32)
 }
@@ -58,6 +59,9 @@ func (m *Model) newDecoder(int8 bool) (*Decoder, error) {
 	if !int8 {
 		return d, nil
 	}
+	if err := m.useStoredInt8(d.products()); err != nil {
+		return nil, fmt.Errorf("int8 decoder: %w", err)
+	}
 	if err := quantize(d.products(), nil); err != nil {
 		return nil, fmt.Errorf("int8 decoder: %w", err)
 	}
@@ -78,17 +82,28 @@ func (m *Model) plainDecoder() *Decoder {
 	if cfg.InputFeeding {
 		d.feed = product{name: m.dec.wx.Name, w: columns(m.dec.wx.Value, E), off: E, n: G, k: O, ldw: In}
 	}
-	if add, ok := m.att.(*attention.Additive); ok {
+	// Local attention scores its window with the scorer's own float32
+	// query weights; the other kinds project the query here.
+	if add, ok := m.att.(*attention.Additive); ok && m.local == nil {
 		_, q, a := add.Dims()
 		d.query = product{name: add.Wq.Name, w: add.Wq.Value, n: a, k: q, ldw: q}
+	}
+	for _, l := range m.decUp {
+		d.stack = append(d.stack, l.products())
 	}
 	d.attend = d.attention()
 	return d
 }
 
-// products lists the decoder's weight products, the encoder's first.
+// products lists the decoder's weight products, the encoder's first and
+// the stacked decoder layers' last (some empty: the input feeding of a
+// model without it, the query of dot attention).
 func (d *Decoder) products() []*product {
-	return append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
+	all := append(d.enc.all(), &d.embed, &d.feed, &d.hidden, &d.query, &d.out, &d.proj)
+	for i := range d.stack {
+		all = append(all, &d.stack[i].x, &d.stack[i].h)
+	}
+	return all
 }
 
 // int8Weights names the weights that an int8 decoder of m reads only
@@ -113,13 +128,19 @@ func (d *Decoder) VocabSize() int { return d.m.cfg.TgtVocab }
 // the encoded sentences. The rows of a sentence share its memory and
 // keys: selecting rows copies only their per-row state.
 type DecoderState struct {
-	S     int
-	B     int       // encoded sentences
-	sent  []int     // encoded sentence of each row
-	lens  []int     // source length of each row, </s> included
-	mem   []float32 // [S*B, 2H] time-major memory of the encoded sentences
-	keys  []float32 // [S*B, K]
-	s, c  []float32 // [R, D]
+	S    int
+	B    int       // encoded sentences
+	sent []int     // encoded sentence of each row
+	lens []int     // source length of each row, </s> included
+	mem  []float32 // [S*B, 2H] time-major memory of the encoded sentences
+	keys []float32 // [S*B, K]
+	s, c []float32 // [R, D] the first decoder layer's state
+	// stack holds the state of the stacked decoder layers above the
+	// first: for each, its output h [R, D] then its cell [R, D].
+	stack []float32 // [2(L-1), R, D]
+	// query is the top layer's output of the current step, which
+	// attention reads: s itself for a one-layer decoder.
+	query []float32 // [R, D]
 	o     []float32 // [R, O] last attentional output (input feeding)
 	first bool      // no step taken yet
 	work  *arena    // per-step scratch, reused across steps
@@ -149,7 +170,8 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
 		mem: ru.mem, keys: ru.keys, s: ru.s0, c: ar.take(R * D), o: ar.take(R * O),
-		first: true, work: d.stepArenas.get(), enc: ar, dec: d, look: d.newGlimpse(R, bt.S)}
+		first: true, work: d.stepArenas.get(), enc: ar, dec: d, look: d.newGlimpse(R, bt.S),
+		stack: d.initialStack(ar, ru.s0, R)}
 	for i := range st.sent {
 		st.sent[i] = i
 	}
@@ -178,12 +200,18 @@ func (st *DecoderState) Select(rows []int) *DecoderState {
 	*ns = DecoderState{S: st.S, B: st.B, sent: resize(ns.sent, n), lens: resize(ns.lens, n),
 		mem: st.mem, keys: st.keys,
 		s: resize(ns.s, n*D), c: resize(ns.c, n*D), o: resize(ns.o, n*O), first: st.first,
-		work: st.work, enc: st.enc, spare: st, dec: st.dec, look: st.look.selectRows(rows, st.S)}
+		stack: resize(ns.stack, len(st.stack)/max(R, 1)*n),
+		work:  st.work, enc: st.enc, spare: st, dec: st.dec, look: st.look.selectRows(rows, st.S)}
 	for i, r := range rows {
 		ns.sent[i], ns.lens[i] = st.sent[r], st.lens[r]
 		copy(ns.s[i*D:(i+1)*D], st.s[r*D:(r+1)*D])
 		copy(ns.c[i*D:(i+1)*D], st.c[r*D:(r+1)*D])
 		copy(ns.o[i*O:(i+1)*O], st.o[r*O:(r+1)*O])
+	}
+	for k := range len(st.stack) / max(R*D, 1) {
+		for i, r := range rows {
+			copy(ns.stack[(k*n+i)*D:(k*n+i+1)*D], st.stack[(k*R+r)*D:(k*R+r+1)*D])
+		}
 	}
 	return ns
 }
@@ -276,11 +304,12 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 	c, tc := ar.takeDirty(R*D), ar.takeDirty(R*D)
 	cellForward(gates, st.c, R, D, c, tc, st.s)
 	copy(st.c, c)
+	st.query = d.stackStep(st, st.s)
 
 	ctx := d.attend(st, attn[:R*S])
 	cat := ar.takeDirty(R * C)
 	for r := range R {
-		copy(cat[r*C:r*C+D], st.s[r*D:(r+1)*D])
+		copy(cat[r*C:r*C+D], st.query[r*D:(r+1)*D])
 		copy(cat[r*C+D:(r+1)*C], ctx[r*M:(r+1)*M])
 	}
 	d.out.mulSet(R, cat, C, m.outB.Value, st.o, O)

@@ -2,6 +2,7 @@ package seq2seq
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -79,9 +80,9 @@ func sharpModel(t *testing.T, cfg Config, seed uint64) *Model {
 // TestDecoderAgreesWithTraining checks that the inference path scores the
 // reference translations exactly as the training computation does.
 func TestDecoderAgreesWithTraining(t *testing.T) {
-	for _, feed := range []bool{false, true} {
+	for _, v := range configVariants {
 		cfg := tinyConfig()
-		cfg.InputFeeding = feed
+		v.edit(&cfg)
 		m := sharpModel(t, cfg, 5)
 		want, err := m.EvalBatch(context.Background(), tinySrc, tinyTgt)
 		if err != nil {
@@ -89,7 +90,7 @@ func TestDecoderAgreesWithTraining(t *testing.T) {
 		}
 		got := forcedNLL(t, m.NewDecoder(), tinySrc, tinyTgt)
 		if math.Abs(got-want.NLL) > 1e-4*math.Max(1, want.NLL) {
-			t.Errorf("input feeding %t: decoder NLL %v, training NLL %v", feed, got, want.NLL)
+			t.Errorf("%s: decoder NLL %v, training NLL %v", v.name, got, want.NLL)
 		}
 	}
 }
@@ -130,8 +131,15 @@ func TestInt8Decoder(t *testing.T) {
 // TestSelect checks that reordering and repeating rows carries each row's
 // state along: a selected row's next step equals the original row's.
 func TestSelect(t *testing.T) {
+	for _, layers := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d decoder layers", layers), func(t *testing.T) { testSelect(t, layers) })
+	}
+}
+
+func testSelect(t *testing.T, layers int) {
 	cfg := tinyConfig()
 	cfg.InputFeeding = true
+	cfg.DecoderLayers = layers
 	m, err := New(cfg, 2)
 	if err != nil {
 		t.Fatal(err)

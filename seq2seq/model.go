@@ -20,6 +20,7 @@ type Model struct {
 	bridge  *Param // [D, 2H]: s0 = tanh(bridge [h_fwd_last; h_bwd_first] + bridgeB)
 	bridgeB *Param
 	dec     *lstm            // input E (+ Output with input feeding), hidden D
+	decUp   []*lstm          // the stacked decoder layers above dec: input D, hidden D
 	att     attention.Scorer // memory 2H, query D: the scores of every kind
 	local   *attention.Local // local attention's centre and width; nil otherwise
 	hard    *hardState       // hard attention's training state; nil otherwise
@@ -37,6 +38,9 @@ type Model struct {
 	// LoadFileInt8): the weights its int8 decoder quantized have no
 	// float32 values.
 	int8Only bool
+	// int8 holds the weights read from a file in int8, by name (see
+	// modelfile_int8store.go); nil for a model of float weights.
+	int8 map[string]*storedInt8
 }
 
 // New returns a model with the architecture cfg and weights drawn
@@ -95,6 +99,9 @@ func newModel(cfg Config, int8Only bool) (*Model, error) {
 		decIn += O
 	}
 	m.dec = newLSTM("decoder", decIn, D)
+	for l := 1; l < cfg.DecoderDepth(); l++ {
+		m.decUp = append(m.decUp, newLSTM(fmt.Sprintf("decoder.%d", l), D, D))
+	}
 	att, err := attention.New(cfg.ScoreKind(), "attention.", 2*H, D, cfg.AttentionDim)
 	if err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
@@ -123,7 +130,7 @@ func newModel(cfg Config, int8Only bool) (*Model, error) {
 		m.params = append(m.params, layer[1].params()...)
 	}
 	m.params = append(m.params, m.bridge, m.bridgeB)
-	m.params = append(m.params, m.dec.params()...)
+	m.params = append(m.params, m.decoderParams()...)
 	m.params = append(m.params, m.attentionParams()...)
 	m.params = append(m.params, m.outW, m.outB)
 	if m.projW != m.tgtEmb {
@@ -174,12 +181,22 @@ func (m *Model) attentionParams() []*Param {
 	return ps
 }
 
+// decoderParams are the decoder LSTMs' weights, bottom layer first.
+func (m *Model) decoderParams() []*Param {
+	ps := m.dec.params()
+	for _, l := range m.decUp {
+		ps = append(ps, l.params()...)
+	}
+	return ps
+}
+
 func (m *Model) lstms() []*lstm {
 	var ls []*lstm
 	for _, layer := range m.enc {
 		ls = append(ls, layer[0], layer[1])
 	}
-	return append(ls, m.dec)
+	ls = append(ls, m.dec)
+	return append(ls, m.decUp...)
 }
 
 // Config returns the model's architecture.
@@ -188,7 +205,11 @@ func (m *Model) Config() Config { return m.cfg }
 // Params returns the learnable tensors in a fixed order: the order of the
 // model file, the gradients and the optimizer state. A loaded model gets
 // its gradients (zero) on the first call, or on the first TrainBatch.
+// Params hands the weights out to be changed (by an optimizer, averaging,
+// a warm start): a model read from an int8 file forgets its stored int8
+// form, and NewInt8Decoder quantizes the values again.
 func (m *Model) Params() []*Param {
+	m.int8 = nil
 	m.ensureGrads()
 	return m.params
 }

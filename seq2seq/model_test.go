@@ -46,6 +46,10 @@ var configVariants = []configVariant{
 		c.Output = c.Embed
 	}},
 	{"no smoothing", func(c *Config) { c.LabelSmoothing = 0 }},
+	{"two decoder layers", func(c *Config) { c.DecoderLayers = 2 }},
+	{"three decoder layers, residual, input feeding", func(c *Config) {
+		c.DecoderLayers, c.DecoderResidual, c.InputFeeding = 3, true, true
+	}},
 }
 
 func TestGradients(t *testing.T) {

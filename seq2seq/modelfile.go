@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
@@ -62,6 +63,12 @@ func (m *Model) Tensors() []safetensors.Tensor {
 // Save writes f atomically to path, the weights stored as dtype (F32, or
 // F16 for a file half the size).
 func (f *File) Save(path string, dtype safetensors.DType) error {
+	return f.save(path, dtype, f.Model.Tensors(), nil)
+}
+
+// save writes f with the model's weights as tensors and further metadata
+// entries (SaveInt8's).
+func (f *File) save(path string, dtype safetensors.DType, tensors []safetensors.Tensor, further map[string]string) error {
 	if f.Model.int8Only {
 		return fmt.Errorf("save model %s: %w", path, errInt8Only)
 	}
@@ -78,7 +85,8 @@ func (f *File) Save(path string, dtype safetensors.DType) error {
 	meta[metaConfig] = string(cfg)
 	meta[metaSrcTokenizer] = string(f.SrcTokenizer)
 	meta[metaTgtTokenizer] = string(f.TgtTokenizer)
-	tensors := append(f.Model.Tensors(), f.Extra...)
+	maps.Copy(meta, further)
+	tensors = append(tensors, f.Extra...)
 	sum, err := safetensors.Checksum(tensors, dtype)
 	if err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
@@ -210,12 +218,15 @@ func fromSafetensors(sf *safetensors.Reader, int8Only bool) (*File, error) {
 	if err := readWeights(sf, m.params); err != nil {
 		return nil, err
 	}
+	if err := readStoredInt8Weights(sf, m, meta[metaInt8]); err != nil {
+		return nil, err
+	}
 	f := &File{Model: m, checksummed: checksummed,
 		SrcTokenizer: []byte(meta[metaSrcTokenizer]), TgtTokenizer: []byte(meta[metaTgtTokenizer]),
 		Metadata: map[string]string{}}
 	for k, v := range meta {
 		switch k {
-		case metaFormat, metaVersion, metaConfig, metaSrcTokenizer, metaTgtTokenizer, metaChecksum:
+		case metaFormat, metaVersion, metaConfig, metaSrcTokenizer, metaTgtTokenizer, metaChecksum, metaInt8:
 		default:
 			f.Metadata[k] = v
 		}
@@ -223,6 +234,9 @@ func fromSafetensors(sf *safetensors.Reader, int8Only bool) (*File, error) {
 	if f.Extra, err = readExtra(sf, m.params); err != nil {
 		return nil, err
 	}
+	f.Extra = slices.DeleteFunc(f.Extra, func(t safetensors.Tensor) bool {
+		return m.int8[strings.TrimSuffix(t.Name, int8ScaleSuffix)] != nil
+	})
 	return f, nil
 }
 

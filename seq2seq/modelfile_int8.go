@@ -48,8 +48,21 @@ func ReadBytesInt8(data []byte, name string) (*File, *Decoder, error) {
 }
 
 // readInt8 builds the model of sf without the float32 values of its int8
-// weights and quantizes those from sf.
+// weights and quantizes those from sf. A file that stores its weights in
+// int8 already (SaveInt8) is read in full instead, and its decoder uses
+// the stored int8 values exactly.
 func readInt8(sf *safetensors.Reader, name string) (*File, *Decoder, error) {
+	if _, stored := sf.Metadata[metaInt8]; stored {
+		f, err := readModel(sf, name, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := f.Model.NewInt8Decoder()
+		if err != nil {
+			return nil, nil, fmt.Errorf("load model %s: %w", name, err)
+		}
+		return f, d, nil
+	}
 	f, err := readModel(sf, name, true)
 	if err != nil {
 		return nil, nil, err

@@ -13,8 +13,17 @@ import (
 )
 
 func TestSaveLoadRoundTrip(t *testing.T) {
+	for _, v := range []configVariant{
+		{"input feeding", func(c *Config) { c.InputFeeding = true }},
+		{"residual decoder layers", func(c *Config) { c.DecoderLayers, c.DecoderResidual = 3, true }},
+	} {
+		t.Run(v.name, func(t *testing.T) { testSaveLoadRoundTrip(t, v.edit) })
+	}
+}
+
+func testSaveLoadRoundTrip(t *testing.T, edit func(*Config)) {
 	cfg := tinyConfig()
-	cfg.InputFeeding = true
+	edit(&cfg)
 	m, err := New(cfg, 7)
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +178,11 @@ func FuzzLoadFile(f *testing.F) {
 		}
 		path := filepath.Join(f.TempDir(), "seed")
 		file := &File{Model: m, SrcTokenizer: []byte(`{}`), TgtTokenizer: []byte(`{}`), Metadata: map[string]string{"k": "v"}}
-		if err := file.Save(path, safetensors.F16); err != nil {
+		save := file.Save
+		if i == 1 {
+			save = file.SaveInt8 // int8 weights with their scales
+		}
+		if err := save(path, safetensors.F16); err != nil {
 			f.Fatal(err)
 		}
 		data, err := os.ReadFile(path)

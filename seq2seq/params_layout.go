@@ -38,6 +38,9 @@ func (c Config) paramLayout() []paramShape {
 		decIn += O
 	}
 	lstm("decoder", decIn, D)
+	for l := 1; l < c.DecoderDepth(); l++ {
+		lstm(fmt.Sprintf("decoder.%d", l), D, D)
+	}
 	switch c.ScoreKind() {
 	case AttentionAdditive:
 		add("attention.key", c.AttentionDim, 2*H)

@@ -99,14 +99,15 @@ func (p *encoderProducts) all() []*product {
 }
 
 // quantize makes int8 copies of the weights of the products (skipping
-// empty ones), in parallel: from their float32 values, or, for those
-// without any (a model read for int8 decoding), straight from the stored
-// tensors of sf, a block of rows at a time.
+// empty ones and those that have them already), in parallel: from their
+// float32 values, or, for those without any (a model read for int8
+// decoding), straight from the stored tensors of sf, a block of rows at
+// a time.
 func quantize(ps []*product, sf *safetensors.Reader) error {
 	errs := make([]error, len(ps))
 	var wg sync.WaitGroup
 	for i, p := range ps {
-		if p.n == 0 {
+		if p.n == 0 || p.q != nil {
 			continue
 		}
 		wg.Go(func() {

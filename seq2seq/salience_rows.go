@@ -150,6 +150,13 @@ func (ru *run) expand(ar *arena, rows []salienceRow) *run {
 	ex.tc = gatherRows(ar, ru.tc, T, B, D, rows)
 	ex.cat = gatherRows(ar, ru.cat, T, B, D+M, rows)
 	ex.o = gatherRows(ar, ru.o, T, B, O, rows)
+	for _, u := range ru.stack { // the stacked decoder layers' (no dropout)
+		ex.stack = append(ex.stack, &stackRun{
+			act:   gatherRows(ar, u.act, T, B, 4*D, rows),
+			cPrev: gatherRows(ar, u.cPrev, T, B, D, rows),
+			tc:    gatherRows(ar, u.tc, T, B, D, rows),
+		})
+	}
 
 	// The attention of every step again, for the rows' layout of its
 	// scratch (and hard attention's reads, the argmax as in the forward

@@ -73,6 +73,12 @@ func trainKind(t *testing.T, kind string, task alignTask, steps int) *seq2seq.Mo
 	t.Helper()
 	cfg := seq2seq.Config{SrcVocab: 16, TgtVocab: 16, Embed: 16, EncoderHidden: 24, EncoderLayers: 1,
 		DecoderHidden: 48, Attention: kind, AttentionDim: 24, Output: 32}
+	return trainConfig(t, cfg, task, steps)
+}
+
+// trainConfig trains a model of cfg on task with the project's Adam.
+func trainConfig(t *testing.T, cfg seq2seq.Config, task alignTask, steps int) *seq2seq.Model {
+	t.Helper()
 	m, err := seq2seq.New(cfg, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -23,7 +23,9 @@
 // # Writing
 //
 // Write stores all tensors with one DType (F32, F16 or BF16), converting
-// from float32 with IEEE round-to-nearest-even. It sorts tensors by name,
+// from float32 with IEEE round-to-nearest-even, except a tensor whose As
+// names its own type (such as I8 for integers, F32 for scales in an F16
+// file). It sorts tensors by name,
 // lays them out contiguously in that order and lists them in the header in
 // the same order after "__metadata__" (whose keys are sorted), so the same
 // input always gives the same bytes. WriteFile writes atomically: a

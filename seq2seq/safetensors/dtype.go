@@ -13,15 +13,19 @@ type DType string
 
 // The element types this package reads and writes. Data is always handed
 // over as float32; F16 and BF16 are converted with round-to-nearest-even.
+// I8 holds integers in [-128, 127] (float32 values are rounded to the
+// nearest, ties to even, and clamped); it is written only for tensors that
+// ask for it (Tensor.As), never as a file's dtype.
 const (
 	F32  DType = "F32"  // IEEE 754 binary32
 	F16  DType = "F16"  // IEEE 754 binary16
 	BF16 DType = "BF16" // bfloat16: the upper 16 bits of a binary32
+	I8   DType = "I8"   // signed 8-bit integers
 )
 
 // otherDTypes are the dtype names of the format that this package does not
 // convert; a file using them is reported as unsupported rather than corrupt.
-var otherDTypes = []string{"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "I32", "U32", "F64", "I64", "U64"}
+var otherDTypes = []string{"BOOL", "U8", "F8_E5M2", "F8_E4M3", "I16", "U16", "I32", "U32", "F64", "I64", "U64"}
 
 // Size returns the number of bytes of one element, or 0 for an unknown type.
 func (d DType) Size() int {
@@ -30,9 +34,15 @@ func (d DType) Size() int {
 		return 4
 	case F16, BF16:
 		return 2
+	case I8:
+		return 1
 	}
 	return 0
 }
+
+// isFloat reports whether d is a floating-point type: one a whole file
+// may be written as.
+func (d DType) isFloat() bool { return d == F32 || d == F16 || d == BF16 }
 
 // encode writes src to dst (len(dst) == len(src)*d.Size()) little-endian.
 func (d DType) encode(dst []byte, src []float32) {
@@ -48,6 +58,10 @@ func (d DType) encode(dst []byte, src []float32) {
 	case BF16:
 		for i, v := range src {
 			binary.LittleEndian.PutUint16(dst[2*i:], toBF16(v))
+		}
+	case I8:
+		for i, v := range src {
+			dst[i] = uint8(int8(max(-128, min(127, math.RoundToEven(float64(v))))))
 		}
 	}
 }
@@ -69,6 +83,10 @@ func (d DType) decode(dst []float32, src []byte) {
 	case BF16:
 		for i := range dst {
 			dst[i] = fromBF16(binary.LittleEndian.Uint16(src[2*i:]))
+		}
+	case I8:
+		for i := range dst {
+			dst[i] = float32(int8(src[i]))
 		}
 	}
 }
@@ -98,4 +116,17 @@ func toBF16(v float32) uint16 {
 // fromBF16 widens a bfloat16 to float32 exactly.
 func fromBF16(h uint16) float32 {
 	return math.Float32frombits(uint32(h) << 16)
+}
+
+// Round returns the values of src as a file of dtype stores them (src
+// itself for F32): what reading them back gives.
+func Round(dtype DType, src []float32) []float32 {
+	if dtype == F32 || dtype.Size() == 0 {
+		return src
+	}
+	out := make([]float32, len(src))
+	buf := make([]byte, len(src)*dtype.Size())
+	dtype.encode(buf, src)
+	dtype.decode(out, buf)
+	return out
 }

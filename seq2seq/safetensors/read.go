@@ -242,7 +242,7 @@ func parseEntry(name string, raw []byte, dataSize int64) (entry, error) {
 	e := entry{name: name, dtype: DType(*re.DType), begin: (*re.Offsets)[0], end: (*re.Offsets)[1]}
 	if e.dtype.Size() == 0 {
 		if slices.Contains(otherDTypes, *re.DType) {
-			return entry{}, formatErr("tensor %q: unsupported dtype %s (want F32, F16 or BF16)", name, *re.DType)
+			return entry{}, formatErr("tensor %q: unsupported dtype %s (want F32, F16, BF16 or I8)", name, *re.DType)
 		}
 		return entry{}, formatErr("tensor %q: unknown dtype %q", name, *re.DType)
 	}

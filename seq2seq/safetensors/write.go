@@ -27,6 +27,17 @@ type Tensor struct {
 	// DType is the type the tensor was stored with; Read sets it and Write
 	// ignores it.
 	DType DType
+	// As, when set, is the type Write stores this tensor as, whatever the
+	// dtype of the file (I8 is only written this way).
+	As DType
+}
+
+// storedAs is the type t is written as in a file of dtype.
+func (t *Tensor) storedAs(dtype DType) DType {
+	if t.As != "" {
+		return t.As
+	}
+	return dtype
 }
 
 // numElements returns the product of shape, or an error for a negative
@@ -50,8 +61,8 @@ func numElements(shape []int, limit int64) (int64, error) {
 // name; names must be unique, non-empty and not "__metadata__". A nil or
 // empty metadata map writes no "__metadata__" entry.
 func Write(w io.Writer, tensors []Tensor, metadata map[string]string, dtype DType) error {
-	if dtype.Size() == 0 {
-		return fmt.Errorf("write safetensors: unsupported dtype %q (want F32, F16 or BF16)", dtype)
+	if err := checkDTypes(tensors, dtype); err != nil {
+		return fmt.Errorf("write safetensors: %w", err)
 	}
 	header, order, err := encodeHeader(tensors, metadata, dtype)
 	if err != nil {
@@ -82,16 +93,32 @@ func dataOrder(tensors []Tensor) []int {
 	return order
 }
 
-// writeData writes the data buffer: the tensors in order, as dtype.
+// checkDTypes reports a file dtype that is not a floating-point type or a
+// tensor's As that this package does not write.
+func checkDTypes(tensors []Tensor, dtype DType) error {
+	if !dtype.isFloat() {
+		return fmt.Errorf("unsupported dtype %q (want F32, F16 or BF16)", dtype)
+	}
+	for _, t := range tensors {
+		if t.As != "" && t.As.Size() == 0 {
+			return fmt.Errorf("tensor %q: unsupported dtype %q (want F32, F16, BF16 or I8)", t.Name, t.As)
+		}
+	}
+	return nil
+}
+
+// writeData writes the data buffer: the tensors in order, each as its
+// storedAs type.
 func writeData(w io.Writer, tensors []Tensor, order []int, dtype DType) error {
 	const chunk = 1 << 14 // elements converted at a time
-	buf := make([]byte, chunk*dtype.Size())
+	buf := make([]byte, chunk*4)
 	for _, i := range order {
 		data := tensors[i].Data
+		as := tensors[i].storedAs(dtype)
 		for len(data) > 0 {
 			k := min(len(data), chunk)
-			b := buf[:k*dtype.Size()]
-			dtype.encode(b, data[:k])
+			b := buf[:k*as.Size()]
+			as.encode(b, data[:k])
 			if _, err := w.Write(b); err != nil {
 				return err
 			}
@@ -105,8 +132,8 @@ func writeData(w io.Writer, tensors []Tensor, order []int, dtype DType) error {
 // that Write writes for tensors stored as dtype, so that a writer can put
 // it in the metadata and a reader compare it with File.Checksum.
 func Checksum(tensors []Tensor, dtype DType) (uint32, error) {
-	if dtype.Size() == 0 {
-		return 0, fmt.Errorf("safetensors checksum: unsupported dtype %q (want F32, F16 or BF16)", dtype)
+	if err := checkDTypes(tensors, dtype); err != nil {
+		return 0, fmt.Errorf("safetensors checksum: %w", err)
 	}
 	h := crc32.NewIEEE()
 	if err := writeData(h, tensors, dataOrder(tensors), dtype); err != nil {
@@ -156,7 +183,8 @@ func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]
 		case j > 0 && tensors[order[j-1]].Name == t.Name:
 			return nil, nil, fmt.Errorf("duplicate tensor name %q", t.Name)
 		}
-		n, err := numElements(t.Shape, 1<<62/int64(dtype.Size()))
+		as := t.storedAs(dtype)
+		n, err := numElements(t.Shape, 1<<62/int64(as.Size()))
 		if err != nil {
 			return nil, nil, fmt.Errorf("tensor %q: %w", t.Name, err)
 		}
@@ -167,14 +195,14 @@ func encodeHeader(tensors []Tensor, metadata map[string]string, dtype DType) ([]
 			h.WriteByte(',')
 		}
 		str(t.Name)
-		fmt.Fprintf(&h, `:{"dtype":"%s","shape":[`, dtype)
+		fmt.Fprintf(&h, `:{"dtype":"%s","shape":[`, as)
 		for k, d := range t.Shape {
 			if k > 0 {
 				h.WriteByte(',')
 			}
 			fmt.Fprint(&h, d)
 		}
-		end := offset + n*int64(dtype.Size())
+		end := offset + n*int64(as.Size())
 		fmt.Fprintf(&h, `],"data_offsets":[%d,%d]}`, offset, end)
 		offset = end
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/attnmt/nmt/seq2seq"
-	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
 
 // Average returns the model whose every weight is the mean of that weight
@@ -108,12 +107,12 @@ func LastCheckpoints(dir string, n int) ([]string, error) {
 
 // ExportAverage writes the average of the model files at paths (see
 // Average) to dst as a model file for translation, as Export does.
-func ExportAverage(paths []string, dst string, dtype safetensors.DType) error {
+func ExportAverage(paths []string, dst string, fm Format) error {
 	f, err := Average(paths)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := f.Save(dst, dtype); err != nil {
+	if err := fm.save(f, dst); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil

@@ -64,7 +64,7 @@ func TestAverage(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "avg.safetensors")
-	if err := ExportAverage(paths, out, safetensors.F32); err != nil {
+	if err := ExportAverage(paths, out, Format{DType: safetensors.F32}); err != nil {
 		t.Fatal(err)
 	}
 	g, err := seq2seq.LoadFile(out)

@@ -1,0 +1,54 @@
+package linalg
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestInt8MatrixFromQuantized checks that a matrix rebuilt from its
+// quantized values and scales is the one quantized (same packing, same
+// products), for shapes that are not multiples of the strips, and that
+// bad values are refused.
+func TestInt8MatrixFromQuantized(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, shape := range [][2]int{{1, 1}, {5, 7}, {70, 33}, {129, 64}} {
+		n, k := shape[0], shape[1]
+		w := make([]float32, n*k)
+		for i := range w {
+			w[i] = float32(r.NormFloat64())
+		}
+		clear(w[:k]) // a zero row
+		q, err := NewInt8Matrix(n, k, w, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, scale := q.Quantized()
+		if len(vals) != n*k || len(scale) != n || scale[0] != 0 {
+			t.Fatalf("%dx%d: %d values and %d scales (first %v)", n, k, len(vals), len(scale), scale[0])
+		}
+		for j := range n { // values approximate the weights
+			for i := range k {
+				if d := float32(vals[j*k+i])*scale[j] - w[j*k+i]; d > scale[j]/2*1.001 || -d > scale[j]/2*1.001 {
+					t.Fatalf("%dx%d: (%d,%d) is %d * %v, weight %v", n, k, j, i, vals[j*k+i], scale[j], w[j*k+i])
+				}
+			}
+		}
+		p, err := NewInt8MatrixFrom(n, k, vals, k, scale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(p.packed, q.packed) || !slices.Equal(p.scale, q.scale) || p.k4 != q.k4 {
+			t.Errorf("%dx%d: rebuilt matrix differs from the quantized one", n, k)
+		}
+	}
+	if _, err := NewInt8MatrixFrom(1, 2, []int8{-128, 0}, 2, []float32{1}); err == nil {
+		t.Error("accepted -128")
+	}
+	if _, err := NewInt8MatrixFrom(1, 2, []int8{1, 0}, 2, []float32{-1}); err == nil {
+		t.Error("accepted a negative scale")
+	}
+	if _, err := NewInt8MatrixFrom(2, 2, []int8{1, 0}, 2, []float32{1, 1}); err == nil {
+		t.Error("accepted too few values")
+	}
+}
