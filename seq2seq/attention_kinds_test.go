@@ -39,7 +39,18 @@ var kindVariants = []configVariant{
 func TestKindGradients(t *testing.T) {
 	for _, tc := range kindVariants {
 		t.Run(tc.name, func(t *testing.T) {
-			checkModelGradients(t, tc.edit, modelCheckOptions)
+			opt := modelCheckOptions
+			if tc.name == "local, residual decoder layers" {
+				// Local attention's loss is not smooth where a source
+				// position enters or leaves the window; through two
+				// residual layers a step of 0.05 in decoder.b moves the
+				// centre across such an edge, and the differences
+				// measure the jump (analytic -0.0071 against numeric
+				// -0.0167 in one element). Steps of 0.02 down to 0.005
+				// all agree with the analytic gradient.
+				opt.Eps = 1e-2
+			}
+			checkModelGradients(t, tc.edit, opt)
 		})
 	}
 }
