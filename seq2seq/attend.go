@@ -128,16 +128,17 @@ func (ru *run) localAttendBackward(t int, s, dctx, ds []float32, g *encoderGrads
 	bt, m := ru.bt, ru.m
 	S, B := bt.S, bt.B
 	w := ru.weights[t*B*S : (t+1)*B*S]
-	back := m.local.AttendBackward
-	if ru.inputsOnly {
-		back = m.local.AttendBackwardInputs
-	}
 	l := m.local
 	whole := watchFault(faultLocal, l, ds, g.dKeys, g.dMem)
 	content := watchFault(faultLocal, l.Content)
 	centre := watchFault(faultLocalCentre, nil, l.Wp.Grad, l.Vp.Grad)
 	width := watchFault(faultLocalWidth, nil, l.Ws.Grad, l.Bs.Grad)
-	back(s, ru.keys, ru.mem, S, B, 2*m.cfg.EncoderHidden, ru.srcLensAt(t), w, ru.stepSaved(t), dctx, ds, g.dKeys, g.dMem)
+	lens, saved, M := ru.srcLensAt(t), ru.stepSaved(t), 2*m.cfg.EncoderHidden
+	if ru.inputsOnly {
+		l.AttendBackwardInputs(s, ru.keys, ru.mem, S, B, M, lens, w, saved, dctx, ds, g.dKeys, g.dMem)
+	} else {
+		l.AttendBackward(s, ru.keys, ru.mem, S, B, M, lens, w, saved, dctx, ds, g.dKeys, g.dMem)
+	}
 	whole.done()
 	content.done()
 	centre.done()
