@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/attnmt/nmt/seq2seq/safetensors"
@@ -87,11 +88,27 @@ func readF16Embeddings(sf *safetensors.Reader, m *Model) error {
 }
 
 // nonFiniteF16 returns the index of the first NaN or infinite value of the
-// little-endian float16 values in b, or -1.
+// little-endian float16 values in b, or -1. It tests four values at a
+// time: a value is NaN or infinite when its five exponent bits are all
+// set.
 func nonFiniteF16(b []byte) int {
-	const exponent = 0x7c // the exponent bits of the high byte: all set for Inf and NaN
-	for i := 1; i < len(b); i += 2 {
-		if b[i]&exponent == exponent {
+	const (
+		exponents = 0x7c00_7c00_7c00_7c00
+		ones      = 0x0001_0001_0001_0001
+		highs     = 0x8000_8000_8000_8000
+	)
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// t has a zero 16-bit lane where all exponent bits are set;
+		// (t - ones) &^ t sets that lane's high bit (t's lanes have no
+		// high bit, so no lane borrows from another).
+		t := binary.LittleEndian.Uint64(b[i:])&exponents ^ exponents
+		if (t-ones)&^t&highs != 0 {
+			break
+		}
+	}
+	for ; i+1 < len(b); i += 2 {
+		if b[i+1]&0x7c == 0x7c {
 			return i / 2
 		}
 	}
