@@ -3,7 +3,9 @@ package seq2seq
 import (
 	"encoding/binary"
 	"fmt"
+	"sync"
 
+	"github.com/attnmt/nmt/attention/linalg"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 )
 
@@ -77,7 +79,7 @@ func readF16Embeddings(sf *safetensors.Reader, m *Model) error {
 			// embeddingsStoredF16 and the layout check disagree: a bug.
 			return fmt.Errorf("internal error: embedding %s is not stored as %d float16 values", p.Name, n)
 		}
-		if i := nonFiniteF16(data); i >= 0 {
+		if i := parallelNonFiniteF16(data); i >= 0 {
 			v := make([]float32, 1)
 			safetensors.F16.Decode(v, data[2*i:])
 			return fmt.Errorf("weight %s is damaged: value %d of %d is %v", p.Name, i, n, v[0])
@@ -85,6 +87,25 @@ func readF16Embeddings(sf *safetensors.Reader, m *Model) error {
 		m.f16Emb[p] = &f16Embedding{data: data, e: p.Shape[1]}
 	}
 	return nil
+}
+
+// parallelNonFiniteF16 is nonFiniteF16 spread over the cores: the check
+// reads every page of the embeddings, whose first reads (page faults) are
+// most of its cost.
+func parallelNonFiniteF16(b []byte) int {
+	n := len(b) / 2
+	var mu sync.Mutex
+	first := -1
+	linalg.Parallel(n, 1, func(lo, hi int) {
+		if i := nonFiniteF16(b[2*lo : 2*hi]); i >= 0 {
+			mu.Lock()
+			if first < 0 || lo+i < first {
+				first = lo + i
+			}
+			mu.Unlock()
+		}
+	})
+	return first
 }
 
 // nonFiniteF16 returns the index of the first NaN or infinite value of the

@@ -37,3 +37,24 @@ func TestNonFiniteF16(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelNonFiniteF16 checks that the check spread over the cores
+// finds the first bad value of a table large enough to be split, whichever
+// part holds it.
+func TestParallelNonFiniteF16(t *testing.T) {
+	const n = 1 << 18
+	inf := float16.Fromfloat32(float32(math.Inf(1))).Bits()
+	for _, bad := range [][]int{nil, {0}, {n - 1}, {n / 2}, {n/2 + 3, n - 5}, {7, n/2 + 1}} {
+		b := make([]byte, 2*n)
+		for _, i := range bad {
+			binary.LittleEndian.PutUint16(b[2*i:], inf)
+		}
+		want := -1
+		if len(bad) > 0 {
+			want = bad[0]
+		}
+		if got := parallelNonFiniteF16(b); got != want {
+			t.Errorf("infinities at %v: parallelNonFiniteF16 = %d, want %d", bad, got, want)
+		}
+	}
+}
