@@ -124,7 +124,7 @@ func (m *Model) encode(ar *arena, bt *batch, r *rand.Rand, p *encoderProducts, k
 	ru := &run{m: m, bt: bt, ar: ar}
 	ru.src = wordDropout(r, cfg.WordDropout, bt.src)
 	ru.srcX = ar.takeDirty(S * B * E)
-	embed(m.srcEmb.Value, E, ru.src, ru.srcX)
+	m.embedRows(m.srcEmb, ru.src, ru.srcX)
 	for i, v := range bt.srcNoise {
 		ru.srcX[i] += v
 	}
@@ -180,7 +180,7 @@ func (ru *run) decode(r *rand.Rand) {
 
 	ru.tgtIn = wordDropout(r, cfg.WordDropout, bt.tgtIn)
 	ru.tgtY = ar.takeDirty(T * B * E)
-	embed(m.tgtEmb.Value, E, ru.tgtIn, ru.tgtY)
+	m.embedRows(m.tgtEmb, ru.tgtIn, ru.tgtY)
 	ru.tgtDrop = dropout(ar, r, cfg.Dropout, ru.tgtY)
 
 	// The embedding part of the gates for all steps at once.

@@ -293,7 +293,7 @@ func (d *Decoder) Step(st *DecoderState, prev []int, logp, attn []float32) error
 		if id < 0 || id >= V {
 			return fmt.Errorf("decoder step: token id %d out of range", id)
 		}
-		copy(x[r*E:(r+1)*E], m.tgtEmb.Value[id*E:(id+1)*E])
+		m.embedRow(m.tgtEmb, id, x[r*E:(r+1)*E])
 	}
 	gates := ar.takeDirty(R * G)
 	d.embed.mulSet(R, x, E, m.dec.b.Value, gates, G)

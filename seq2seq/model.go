@@ -41,6 +41,9 @@ type Model struct {
 	// int8 holds the weights read from a file in int8, by name (see
 	// modelfile_int8store.go); nil for a model of float weights.
 	int8 map[string]*storedInt8
+	// f16Emb holds the embeddings kept in float16 (see embedding.go),
+	// which have no float32 values; nil when there are none.
+	f16Emb map[*Param]*f16Embedding
 }
 
 // New returns a model with the architecture cfg and weights drawn
@@ -48,7 +51,7 @@ type Model struct {
 // by a generator seeded with seed. Hard attention without a Hard
 // configuration gets DefaultHardConfig.
 func New(cfg Config, seed uint64) (*Model, error) {
-	m, err := newModel(cfg, false)
+	m, err := newModel(cfg, false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +72,9 @@ func (m *Model) ensureGrads() {
 
 // newModel returns a model with the architecture cfg and all weights
 // zero, for a loader to fill. With int8Only, the weights an int8 decoder
-// quantizes (int8Weights) get no values at all.
-func newModel(cfg Config, int8Only bool) (*Model, error) {
+// quantizes (int8Weights) get no values at all, and with f16Embeddings
+// neither do the embeddings (the loader keeps them in float16).
+func newModel(cfg Config, int8Only, f16Embeddings bool) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("model config: %w", err)
 	}
@@ -143,7 +147,7 @@ func newModel(cfg Config, int8Only bool) (*Model, error) {
 	}
 	for _, p := range m.params {
 		switch {
-		case skip[p.Name]:
+		case skip[p.Name], f16Embeddings && (p == m.srcEmb || p == m.tgtEmb):
 			p.Value, p.Grad = nil, nil // attention.NewParam allocates its own
 		case p.Value == nil:
 			p.Value = make([]float32, numElements(p.Shape))

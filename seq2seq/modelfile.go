@@ -175,7 +175,8 @@ func readModel(sf *safetensors.Reader, name string, int8Only bool) (*File, error
 // fromSafetensors builds the model of a validated safetensors header,
 // decoding each weight once, straight into the model's memory; with
 // int8Only, all but the weights that an int8 decoder quantizes, which
-// that decoder reads from sf (see readInt8).
+// that decoder reads from sf (see readInt8), and float16 embeddings are
+// kept as stored (see embedding.go).
 func fromSafetensors(sf *safetensors.Reader, int8Only bool) (*File, error) {
 	meta := sf.Metadata
 	switch {
@@ -211,9 +212,15 @@ func fromSafetensors(sf *safetensors.Reader, int8Only bool) (*File, error) {
 			return nil, fmt.Errorf("weight %s has %d values, its shape %v needs %d", p.name, t.Len, p.shape, n)
 		}
 	}
-	m, err := newModel(cfg, int8Only)
+	f16Embeddings := int8Only && embeddingsStoredF16(sf, cfg)
+	m, err := newModel(cfg, int8Only, f16Embeddings)
 	if err != nil {
 		return nil, err
+	}
+	if f16Embeddings {
+		if err := readF16Embeddings(sf, m); err != nil {
+			return nil, err
+		}
 	}
 	if err := readWeights(sf, m.params); err != nil {
 		return nil, err

@@ -40,11 +40,46 @@ func LoadFileInt8(path string) (*File, *Decoder, error) {
 // place as ReadBytes does (data may be read-only, such as a go:embed
 // variable).
 func ReadBytesInt8(data []byte, name string) (*File, *Decoder, error) {
+	o, err := OpenBytesInt8(data, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o.Read()
+}
+
+// OpenedInt8 is a model file held in memory whose header has been read,
+// for int8 decoding: its tokenizers can be built while Read decodes and
+// quantizes its weights.
+type OpenedInt8 struct {
+	// SrcTokenizer and TgtTokenizer are the tokenizer.json documents
+	// stored in the file (empty if it has none), the File's once read.
+	SrcTokenizer, TgtTokenizer []byte
+
+	sf   *safetensors.Reader
+	name string
+}
+
+// OpenBytesInt8 reads the header of a model file held in memory (see
+// ReadBytesInt8, which is OpenBytesInt8 then Read).
+func OpenBytesInt8(data []byte, name string) (*OpenedInt8, error) {
 	sf, err := safetensors.OpenBytes(data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load model %s: %w", name, err)
+		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
-	return readInt8(sf, name)
+	return &OpenedInt8{sf: sf, name: name,
+		SrcTokenizer: []byte(sf.Metadata[metaSrcTokenizer]), TgtTokenizer: []byte(sf.Metadata[metaTgtTokenizer])}, nil
+}
+
+// Read checks the file and builds its model for int8 decoding only, with
+// its int8 decoder, as ReadBytesInt8 does. It is safe to call while
+// another goroutine reads SrcTokenizer and TgtTokenizer.
+func (o *OpenedInt8) Read() (*File, *Decoder, error) {
+	f, d, err := readInt8(o.sf, o.name)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.SrcTokenizer, f.TgtTokenizer = o.SrcTokenizer, o.TgtTokenizer
+	return f, d, nil
 }
 
 // readInt8 builds the model of sf without the float32 values of its int8

@@ -35,80 +35,96 @@ func stepLogProbs(t *testing.T, d *Decoder) [][]float32 {
 	return out
 }
 
-// TestReadInt8 checks, on every architecture, that a model read for int8
-// decoding only, from a file or from bytes, decodes exactly as the int8
-// decoder of the fully loaded model, holds no float32 values for the
-// weights it quantized (and keeps the embeddings), and refuses what it
-// cannot do: a float32 decoder, being saved.
+// TestReadInt8 checks, on every architecture and for float16 and float32
+// files, that a model read for int8 decoding only, from a file or from
+// bytes, decodes exactly as the int8 decoder of the fully loaded model,
+// holds no float32 values for the weights it quantized, keeps the
+// embeddings (in float16, with no float32 values, from a float16 file),
+// and refuses what it cannot do: a float32 decoder, being saved.
 func TestReadInt8(t *testing.T) {
 	for _, v := range configVariants {
-		t.Run(v.name, func(t *testing.T) {
-			cfg := tinyConfig()
-			v.edit(&cfg)
-			m, err := New(cfg, 5)
-			if err != nil {
-				t.Fatal(err)
+		for _, dtype := range []safetensors.DType{safetensors.F16, safetensors.F32} {
+			t.Run(v.name+"/"+string(dtype), func(t *testing.T) { testReadInt8(t, v.edit, dtype) })
+		}
+	}
+}
+
+func testReadInt8(t *testing.T, edit func(*Config), dtype safetensors.DType) {
+	cfg := tinyConfig()
+	edit(&cfg)
+	m, err := New(cfg, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	if err := (&File{Model: m, SrcTokenizer: []byte("{}"), TgtTokenizer: []byte("{}")}).Save(path, dtype); err != nil {
+		t.Fatal(err)
+	}
+	full, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := full.Model.NewInt8Decoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, dFile, err := LoadFileInt8(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, dBytes, err := ReadBytesInt8(data, "tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLogp := stepLogProbs(t, want)
+	for _, got := range []struct {
+		f *File
+		d *Decoder
+	}{{fromFile, dFile}, {fromBytes, dBytes}} {
+		for k, lp := range stepLogProbs(t, got.d) {
+			if !slices.Equal(lp, wantLogp[k]) {
+				t.Fatalf("step %d: log-probabilities differ from the int8 decoder of the loaded model", k+1)
 			}
-			path := filepath.Join(t.TempDir(), "model.safetensors")
-			if err := (&File{Model: m, SrcTokenizer: []byte("{}"), TgtTokenizer: []byte("{}")}).Save(path, safetensors.F16); err != nil {
-				t.Fatal(err)
+		}
+		g := got.f.Model
+		if !g.Int8Only() || full.Model.Int8Only() {
+			t.Errorf("Int8Only = %v, %v for the int8 and full reads", g.Int8Only(), full.Model.Int8Only())
+		}
+		quantized := g.int8Weights()
+		if len(quantized) == 0 {
+			t.Fatal("no weight is quantized")
+		}
+		f16 := dtype == safetensors.F16
+		for _, p := range g.params {
+			emb := p == g.srcEmb || p == g.tgtEmb
+			if has, want := p.Value != nil, !quantized[p.Name] && !(emb && f16); has != want {
+				t.Errorf("weight %s: float32 values kept %v, want %v (quantized %v, float16 embedding %v)", p.Name, has, want, quantized[p.Name], emb && f16)
 			}
-			full, err := LoadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := full.Model.NewInt8Decoder()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fromFile, dFile, err := LoadFileInt8(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fromBytes, dBytes, err := ReadBytesInt8(data, "tiny")
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantLogp := stepLogProbs(t, want)
-			for _, got := range []struct {
-				f *File
-				d *Decoder
-			}{{fromFile, dFile}, {fromBytes, dBytes}} {
-				for k, lp := range stepLogProbs(t, got.d) {
-					if !slices.Equal(lp, wantLogp[k]) {
-						t.Fatalf("step %d: log-probabilities differ from the int8 decoder of the loaded model", k+1)
-					}
+		}
+		if got := len(g.f16Emb) > 0; got != f16 {
+			t.Errorf("embeddings kept in float16: %v, want %v", got, f16)
+		}
+		for _, p := range []*Param{g.srcEmb, g.tgtEmb} {
+			full := full.Model.paramByName(p.Name)
+			E := p.Shape[1]
+			row := make([]float32, E)
+			for id := range p.Shape[0] {
+				g.embedRow(p, id, row)
+				if !slices.Equal(row, full.Value[id*E:(id+1)*E]) {
+					t.Fatalf("embedding %s row %d differs from the fully loaded one", p.Name, id)
 				}
-				g := got.f.Model
-				if !g.Int8Only() || full.Model.Int8Only() {
-					t.Errorf("Int8Only = %v, %v for the int8 and full reads", g.Int8Only(), full.Model.Int8Only())
-				}
-				quantized := g.int8Weights()
-				if len(quantized) == 0 {
-					t.Fatal("no weight is quantized")
-				}
-				for _, p := range g.params {
-					if has := p.Value != nil; has == quantized[p.Name] {
-						t.Errorf("weight %s: float32 values kept %v, quantized %v", p.Name, has, quantized[p.Name])
-					}
-				}
-				for _, p := range []*Param{g.srcEmb, g.tgtEmb} {
-					if full := full.Model.paramByName(p.Name); !slices.Equal(p.Value, full.Value) {
-						t.Errorf("embedding %s differs from the fully loaded one", p.Name)
-					}
-				}
-				if _, err := g.newDecoder(false); !errors.Is(err, errInt8Only) {
-					t.Errorf("float32 decoder of an int8-only model: %v, want %v", err, errInt8Only)
-				}
-				if err := got.f.Save(filepath.Join(t.TempDir(), "again.safetensors"), safetensors.F32); !errors.Is(err, errInt8Only) {
-					t.Errorf("saving an int8-only model: %v, want %v", err, errInt8Only)
-				}
 			}
-		})
+		}
+		if _, err := g.newDecoder(false); !errors.Is(err, errInt8Only) {
+			t.Errorf("float32 decoder of an int8-only model: %v, want %v", err, errInt8Only)
+		}
+		if err := got.f.Save(filepath.Join(t.TempDir(), "again.safetensors"), safetensors.F32); !errors.Is(err, errInt8Only) {
+			t.Errorf("saving an int8-only model: %v, want %v", err, errInt8Only)
+		}
 	}
 }
 
@@ -126,7 +142,7 @@ func (m *Model) paramByName(name string) *Param {
 // read only quantized is rejected naming the weight, as loading it in
 // float32 does.
 func TestReadInt8RejectsDamage(t *testing.T) {
-	for _, name := range []string{"proj.w", "decoder.wx", "encoder.0.fwd.wh", "attention.key", "src_embed"} {
+	for _, name := range []string{"proj.w", "decoder.wx", "encoder.0.fwd.wh", "attention.key", "src_embed", "tgt_embed"} {
 		path := saveTiny(t, safetensors.F16, setWeight(name, float32(math.Inf(1)), false))
 		_, _, err := LoadFileInt8(path)
 		if err == nil || !strings.Contains(err.Error(), "weight "+name+" is damaged") {

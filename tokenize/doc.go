@@ -58,8 +58,9 @@
 // # sugarme
 //
 // Encode and Decode run sugarme's pipeline (BPE model, offset tracking,
-// ByteLevel decoder) as its pretrained loader builds it from the file, with
-// three changes, each checked by tests against sugarme's own behaviour: the
+// ByteLevel decoder) as its pretrained loader builds it from the file
+// (FromJSON builds it from the tables it has checked, without decoding
+// the file again), with three changes, each checked by tests against sugarme's own behaviour: the
 // added tokens are not registered (see above); the ByteLevel pre-tokenizer
 // is replaced by an equivalent one that does not compile a regular
 // expression for every text (about 6 times faster); and the offsets of a

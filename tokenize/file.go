@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The tokenizer.json layout written by encodeFile and accepted by FromJSON
@@ -124,9 +125,10 @@ func isNull(m json.RawMessage) bool {
 
 // parsed is a checked tokenizer file.
 type parsed struct {
-	pieces []string       // id -> token as written in the file
-	ids    map[string]int // token -> id
-	merges [][2]string
+	pieces  []string       // id -> token as written in the file
+	ids     map[string]int // token -> id
+	merges  [][2]string
+	decoder byteLevelJSON
 }
 
 // parseFile decodes and checks tokenizer.json bytes. Every error says what
@@ -193,6 +195,7 @@ func parseFile(data []byte) (*parsed, error) {
 		}
 		p.merges[i] = pair
 	}
+	p.decoder = *f.Decoder
 	return p, nil
 }
 
@@ -250,10 +253,25 @@ func checkVocab(vocab map[string]int) (*parsed, error) {
 	return &parsed{pieces: pieces, ids: vocab}, nil
 }
 
+// plainString returns the string a JSON value holds when it is a string
+// without escapes in valid UTF-8, whose value is the bytes between its
+// quotes (raw is valid JSON: it has no control characters), and whether
+// it is one; json.Unmarshal decodes the others.
+func plainString(raw json.RawMessage) (string, bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw) {
+		return "", false
+	}
+	return string(raw[1 : n-1]), true
+}
+
 // decodeMerge reads a merge written as "a b" or as ["a", "b"].
 func decodeMerge(raw json.RawMessage) ([2]string, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
+	s, isString := plainString(raw)
+	if !isString {
+		isString = json.Unmarshal(raw, &s) == nil
+	}
+	if isString {
 		left, right, ok := strings.Cut(s, " ")
 		if !ok || strings.Contains(right, " ") {
 			return [2]string{}, fmt.Errorf("%q is not two tokens separated by a space", s)

@@ -11,3 +11,16 @@ func BenchmarkFromJSON(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFromJSONMulti30k loads an 8,000-token vocabulary, the size of
+// the built-in models' (part of their cold start).
+func BenchmarkFromJSONMulti30k(b *testing.B) {
+	data := multi30kTokenizer(b).JSON()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := FromJSON(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

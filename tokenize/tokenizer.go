@@ -2,7 +2,6 @@ package tokenize
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	sugar "github.com/sugarme/tokenizer"
-	"github.com/sugarme/tokenizer/pretrained"
 
 	"github.com/attnmt/nmt/corpus/atomicfile"
 )
@@ -61,17 +59,15 @@ func Load(path string) (*Tokenizer, error) {
 }
 
 // FromJSON builds a tokenizer from tokenizer.json bytes, as returned by
-// JSON. It checks the whole file first (see the package documentation for
-// the shape it accepts), then loads it with sugarme's pretrained loader.
+// JSON. It checks the whole file (see the package documentation for the
+// shape it accepts) and builds sugarme's pipeline from the tables it read,
+// as sugarme's pretrained loader would build it from the file.
 func FromJSON(data []byte) (*Tokenizer, error) {
 	p, err := parseFile(data)
 	if err != nil {
 		return nil, err
 	}
-	tk, err := loadSugar(data)
-	if err != nil {
-		return nil, err
-	}
+	tk := newSugar(p)
 	tk.WithPreTokenizer(fastByteLevel{})
 	return &Tokenizer{
 		tk:     tk,
@@ -79,32 +75,6 @@ func FromJSON(data []byte) (*Tokenizer, error) {
 		pieces: p.pieces,
 		ids:    p.ids,
 	}, nil
-}
-
-// loadSugar loads checked tokenizer.json bytes with sugarme, leaving out the
-// added tokens so that special tokens are never matched in input text.
-// sugarme's loader panics on some malformed input; the file is checked
-// before, and any panic left is turned into an error.
-func loadSugar(data []byte) (tk *sugar.Tokenizer, err error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, fmt.Errorf("decode tokenizer.json: %w", err)
-	}
-	delete(fields, "added_tokens")
-	view, err := json.Marshal(fields)
-	if err != nil {
-		return nil, fmt.Errorf("encode tokenizer.json: %w", err)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			tk, err = nil, fmt.Errorf("sugarme tokenizer loader: %v", r)
-		}
-	}()
-	tk, err = pretrained.FromReader(bytes.NewReader(view))
-	if err != nil {
-		return nil, fmt.Errorf("sugarme tokenizer loader: %w", err)
-	}
-	return tk, nil
 }
 
 // JSON returns the tokenizer.json bytes, the ones to embed in model files.

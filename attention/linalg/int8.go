@@ -158,30 +158,46 @@ func newInt8Matrix(n, k int) *Int8Matrix {
 	return q
 }
 
-// setRow quantizes row j, k values, into q.
+// setRow quantizes row j, k values, into q: scale amax/127 and values
+// round(v * 127/amax) (ties to even), amax the largest magnitude of the
+// row. TestSetRowMatchesReference keeps it exact against the plain
+// formulation.
 func (q *Int8Matrix) setRow(j int, row []float32) error {
-	var amax float32
+	// A non-negative float's bits order as its value: the magnitudes'
+	// maximum is an integer maximum, and anything from the bits of +Inf
+	// up is Inf or NaN.
+	const inf = 0x7f800000
+	var amaxBits uint32
 	for _, v := range row {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("int8 matrix: row %d has a non-finite value", j)
-		}
-		amax = max(amax, abs32(v))
+		amaxBits = max(amaxBits, math.Float32bits(v)&^(1<<31))
 	}
+	if amaxBits >= inf {
+		return fmt.Errorf("int8 matrix: row %d has a non-finite value", j)
+	}
+	amax := math.Float32frombits(amaxBits)
 	inv := 127 / amax
 	if amax == 0 || math.IsInf(float64(inv), 1) {
 		return nil // a zero row, or one so small (below 4e-37) that it counts as zero
 	}
 	q.scale[j] = amax / 127
-	k4 := q.k4
 	s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
+	// Input i of the row goes to byte t = i%4 of group g = i/4, at
+	// ((s0*k4+g)*4+b)*64 + c*4 + t: groups are 256 bytes apart.
+	dst := q.packed[((s0*q.k4)*4+b)*64+c*4:]
 	for i, v := range row {
-		g, t := i/4, i%4
-		qv := int32(math.RoundToEven(float64(v * inv)))
-		qv = max(-127, min(127, qv))
-		q.packed[((s0*k4+g)*4+b)*64+c*4+t] = uint8(qv + 128)
+		// Rounding x + 1.5*2^23 to float32 rounds x to an integer, ties
+		// to even, exactly as math.RoundToEven does for |x| < 2^22
+		// (here |x| <= 127).
+		x := float32(v * inv) // rounded: never fused with the addition
+		r := float32(float32(x+roundMagic) - roundMagic)
+		qv := max(-127, min(127, int32(r)))
+		dst[(i>>2)<<8|i&3] = uint8(qv + 128)
 	}
 	return nil
 }
+
+// roundMagic is 1.5*2^23: float32 values from 2^23 on are integers.
+const roundMagic = 0x1.8p23
 
 func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }
 

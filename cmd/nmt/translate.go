@@ -117,8 +117,9 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	tuneGCForDecoding()
+	loaded := tuneGCForLoading()
 	m, err := load(c.StringSlice("model"), compute)
+	loaded()
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,22 @@ func Load(name string) (*seq2seq.File, error) {
 // LoadInt8 returns the built-in model called name read for int8 decoding
 // only, with its int8 decoder (see seq2seq.ReadBytesInt8).
 func LoadInt8(name string) (*seq2seq.File, *seq2seq.Decoder, error) {
-	data, err := file(name)
+	o, err := OpenInt8(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	return seq2seq.ReadBytesInt8(data, "built-in "+name)
+	return o.Read()
+}
+
+// OpenInt8 reads the header of the built-in model called name for int8
+// decoding (see seq2seq.OpenBytesInt8): its tokenizers can be built while
+// Read decodes its weights.
+func OpenInt8(name string) (*seq2seq.OpenedInt8, error) {
+	data, err := file(name)
+	if err != nil {
+		return nil, err
+	}
+	return seq2seq.OpenBytesInt8(data, "built-in "+name)
 }
 
 // file returns the model file of the built-in model called name.

@@ -2,6 +2,7 @@ package safetensors
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"sync"
 
@@ -64,6 +65,16 @@ func (d DType) encode(dst []byte, src []float32) {
 			dst[i] = uint8(int8(max(-128, min(127, math.RoundToEven(float64(v))))))
 		}
 	}
+}
+
+// Decode fills dst from the little-endian elements of type d in src, as
+// ReadTensor converts them; src must hold len(dst)*d.Size() bytes (more
+// are ignored).
+func (d DType) Decode(dst []float32, src []byte) {
+	if len(src) < len(dst)*d.Size() {
+		panic(fmt.Sprintf("safetensors: %d bytes of %s decoded into %d values", len(src), d, len(dst)))
+	}
+	d.decode(dst, src)
 }
 
 // decode fills dst from the little-endian elements in src

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -188,15 +189,20 @@ func parseHeader(header []byte, dataSize int64) (map[string]string, []entry, err
 			return nil, nil, formatErr("header: duplicate key %q", name)
 		}
 		seen[name] = true
+		if name == metadataKey {
+			// Decoded straight from the header: the metadata holds the
+			// bulk of it (a model file's tokenizers).
+			if err := dec.Decode(&meta); err != nil {
+				if _, wrongType := errors.AsType[*json.UnmarshalTypeError](err); wrongType {
+					return nil, nil, formatErr("header: %s must map strings to strings: %v", metadataKey, err)
+				}
+				return nil, nil, formatErr("header: %v", err)
+			}
+			continue
+		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, nil, formatErr("header: %v", err)
-		}
-		if name == metadataKey {
-			if err := strictUnmarshal(raw, &meta); err != nil {
-				return nil, nil, formatErr("header: %s must map strings to strings: %v", metadataKey, err)
-			}
-			continue
 		}
 		e, err := parseEntry(name, raw, dataSize)
 		if err != nil {

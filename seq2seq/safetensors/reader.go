@@ -134,3 +134,24 @@ func (rd *Reader) Checksum() (uint32, error) {
 	}
 	return sum, nil
 }
+
+// ReadRaw returns the stored bytes of the tensor called name, little-endian
+// elements of its DType: a view of the file for OpenBytes (not to be
+// modified, and valid as long as the file's bytes are), read from the file
+// into new memory otherwise. A caller can keep a tensor in its stored
+// form this way and decode parts of it when needed (see Decode).
+func (rd *Reader) ReadRaw(name string) ([]byte, DType, error) {
+	e, err := rd.entry(name)
+	if err != nil {
+		return nil, "", err
+	}
+	at, n := rd.dataStart+e.begin, e.end-e.begin
+	if rd.data != nil {
+		return rd.data[at : at+n : at+n], e.dtype, nil
+	}
+	buf := make([]byte, n)
+	if _, err := rd.r.ReadAt(buf, at); err != nil {
+		return nil, "", fmt.Errorf("read tensor %q: %w", name, err)
+	}
+	return buf, e.dtype, nil
+}

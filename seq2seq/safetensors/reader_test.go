@@ -129,3 +129,52 @@ func TestReadTensorAt(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRaw checks that the stored bytes of each tensor, decoded with
+// Decode, give what Read gives, that OpenBytes hands out a view of the
+// file and Open a copy, and that an unknown name is an error.
+func TestReadRaw(t *testing.T) {
+	for _, d := range []DType{F32, F16, BF16} {
+		b := encode(t, sample(), nil, d)
+		want, err := decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, rd := range readers(t, b) {
+			inPlace := i == 1
+			for _, w := range want.Tensors {
+				raw, dtype, err := rd.ReadRaw(w.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if dtype != d || len(raw) != len(w.Data)*d.Size() {
+					t.Fatalf("%s: tensor %q: %d bytes of %s, want %d of %s", d, w.Name, len(raw), dtype, len(w.Data)*d.Size(), d)
+				}
+				got := make([]float32, len(w.Data))
+				dtype.Decode(got, raw)
+				if !slices.Equal(got, w.Data) {
+					t.Errorf("%s: tensor %q decoded from its bytes = %v, want %v", d, w.Name, got, w.Data)
+				}
+				if len(raw) > 0 {
+					if view := &raw[0] == &b[rd.dataStart+offsetOf(t, rd, w.Name)]; view != inPlace {
+						t.Errorf("%s: tensor %q: bytes are a view of the file %v, want %v", d, w.Name, view, inPlace)
+					}
+				}
+			}
+			if _, _, err := rd.ReadRaw("missing"); err == nil {
+				t.Errorf("%s: ReadRaw of a missing tensor succeeded", d)
+			}
+		}
+	}
+}
+
+// offsetOf returns where the data of the tensor called name begins in the
+// data buffer.
+func offsetOf(t *testing.T, rd *Reader, name string) int64 {
+	t.Helper()
+	e, err := rd.entry(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.begin
+}

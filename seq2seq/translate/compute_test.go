@@ -1,6 +1,8 @@
 package translate_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/attnmt/nmt/attention/linalg"
@@ -64,5 +66,47 @@ func TestNewModelCompute(t *testing.T) {
 	}
 	if _, err := translate.NewModel(f, "fp16"); err == nil {
 		t.Error("NewModel accepted compute fp16")
+	}
+}
+
+// TestLoadBuiltinInt8 checks that loading the built-in model for int8
+// (its tokenizers built while its weights are quantized, its embeddings
+// kept in float16) translates exactly as the int8 decoder of the fully
+// loaded model: the same n-best translations with the same scores, beam 5.
+func TestLoadBuiltinInt8(t *testing.T) {
+	f, err := pretrained.Load(pretrained.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := translate.NewModel(f, translate.ComputeInt8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := translate.LoadModel(pretrained.Default, translate.ComputeInt8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.File.Model.Int8Only() || got.Compute != translate.ComputeInt8 {
+		t.Fatalf("LoadModel(int8): int8-only %v, compute %s", got.File.Model.Int8Only(), got.Compute)
+	}
+	src := []string{"Ein Mann fährt mit dem Fahrrad die Straße entlang.", "Zwei Hunde spielen im Schnee.", "", "Eine Frau in einem roten Kleid singt auf einer Bühne vor vielen Menschen."}
+	opt := translate.DefaultOptions()
+	opt.Search.Beam, opt.Search.NBest, opt.Format = 5, 3, translate.JSONL
+	var results [2][]string
+	for i, m := range []*translate.Model{want, got} {
+		tr, err := translate.New(m.Decoder, m.Src, m.Tgt, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.TranslateLines(t.Context(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			results[i] = append(results[i], fmt.Sprintf("%+v", r.Hyps))
+		}
+	}
+	if !slices.Equal(results[0], results[1]) {
+		t.Errorf("LoadModel(int8):\n%v\nthe int8 decoder of the fully loaded model:\n%v", results[1], results[0])
 	}
 }

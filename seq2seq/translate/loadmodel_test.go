@@ -2,6 +2,7 @@ package translate
 
 import (
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -26,5 +27,23 @@ func TestLoadModelMissingNamesBuiltins(t *testing.T) {
 				t.Errorf("error %q does not name the built-in model %s", msg, name)
 			}
 		}
+	}
+}
+
+// TestLoadBuiltinInt8Allocates guards the int8 cold start's memory: the
+// built-in model read for int8 decoding allocates its int8 weights (about
+// 10 MB), its tokenizer and the file header's decoding, but no float32
+// copy of its weights or embeddings (the float32 embeddings alone would
+// be 16 MB more). Allocation is deterministic, unlike time.
+func TestLoadBuiltinInt8Allocates(t *testing.T) {
+	const budget = 36 << 20 // 26.7 MB allocated when written
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := LoadModel(pretrained.Default, ComputeInt8); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > budget {
+		t.Errorf("loading the built-in model for int8 allocated %.1f MB, over the budget of %d MB", float64(got)/(1<<20), budget>>20)
 	}
 }

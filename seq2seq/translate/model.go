@@ -87,7 +87,7 @@ func LoadModel(path string, c Compute) (*Model, error) {
 	_, statErr := os.Stat(path)
 	switch {
 	case statErr != nil && pretrained.Has(path) && c == ComputeInt8:
-		f, dec, err = pretrained.LoadInt8(path)
+		return loadBuiltinInt8(path)
 	case statErr != nil && pretrained.Has(path):
 		f, err = pretrained.Load(path)
 	case errors.Is(statErr, fs.ErrNotExist):
@@ -125,19 +125,65 @@ func NewModel(f *seq2seq.File, c Compute) (*Model, error) {
 	return newModel(f, dec, c)
 }
 
+// loadBuiltinInt8 loads the built-in model called name for int8
+// decoding, building its tokenizers while the weights are decoded and
+// quantized (on a machine of two cores, the cold start is then the
+// longer of the two, not their sum).
+func loadBuiltinInt8(name string) (*Model, error) {
+	o, err := pretrained.OpenInt8(name)
+	if err != nil {
+		return nil, err
+	}
+	var src, tgt *tokenize.Tokenizer
+	var tokErr error
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
+		src, tgt, tokErr = tokenizers(o.SrcTokenizer, o.TgtTokenizer)
+	}()
+	f, dec, err := o.Read()
+	<-built
+	if err != nil {
+		return nil, err
+	}
+	if tokErr != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, tokErr)
+	}
+	m, err := checkTokenizers(f, modelDecoder{dec}, ComputeInt8, src, tgt)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	return m, nil
+}
+
 // newModel builds the tokenizers of f and checks them against its
 // model, which dec decodes with compute c.
 func newModel(f *seq2seq.File, dec search.Decoder, c Compute) (*Model, error) {
-	src, err := tokenize.FromJSON(f.SrcTokenizer)
+	src, tgt, err := tokenizers(f.SrcTokenizer, f.TgtTokenizer)
 	if err != nil {
-		return nil, fmt.Errorf("source tokenizer: %w", err)
+		return nil, err
 	}
-	tgt := src // a joint vocabulary: one tokenizer, safe for concurrent use, serves both sides
-	if !bytes.Equal(f.TgtTokenizer, f.SrcTokenizer) {
-		if tgt, err = tokenize.FromJSON(f.TgtTokenizer); err != nil {
-			return nil, fmt.Errorf("target tokenizer: %w", err)
+	return checkTokenizers(f, dec, c, src, tgt)
+}
+
+// tokenizers builds the source and target tokenizers from their
+// tokenizer.json documents: one tokenizer for both when they are the same.
+func tokenizers(srcJSON, tgtJSON []byte) (src, tgt *tokenize.Tokenizer, err error) {
+	if src, err = tokenize.FromJSON(srcJSON); err != nil {
+		return nil, nil, fmt.Errorf("source tokenizer: %w", err)
+	}
+	tgt = src // a joint vocabulary: one tokenizer, safe for concurrent use, serves both sides
+	if !bytes.Equal(tgtJSON, srcJSON) {
+		if tgt, err = tokenize.FromJSON(tgtJSON); err != nil {
+			return nil, nil, fmt.Errorf("target tokenizer: %w", err)
 		}
 	}
+	return src, tgt, nil
+}
+
+// checkTokenizers checks the tokenizers src and tgt against the model of
+// f, which dec decodes with compute c, and returns them together.
+func checkTokenizers(f *seq2seq.File, dec search.Decoder, c Compute, src, tgt *tokenize.Tokenizer) (*Model, error) {
 	cfg := f.Model.Config()
 	if src.VocabSize() != cfg.SrcVocab || tgt.VocabSize() != cfg.TgtVocab {
 		return nil, fmt.Errorf("tokenizers have %d and %d tokens but the model expects %d and %d",
