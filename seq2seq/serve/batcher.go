@@ -5,7 +5,6 @@ import (
 	"errors"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/attnmt/nmt/seq2seq/search"
@@ -14,21 +13,6 @@ import (
 
 // errClosed is returned for work submitted to a closed server.
 var errClosed = errors.New("server is shutting down")
-
-// job is the sentences of one request for one model.
-type job struct {
-	ctx       context.Context
-	lines     []string
-	nbest     int
-	attention bool           // keep the attention of the translations
-	done      chan jobResult // buffered: the batcher never blocks on it
-}
-
-// jobResult is the outcome of a job: one result per line, in order.
-type jobResult struct {
-	results []translate.Result
-	err     error
-}
 
 // batcher collects the jobs of one model into batches and decodes them.
 type batcher struct {
@@ -41,7 +25,6 @@ type batcher struct {
 	metrics *metrics
 
 	jobs    chan *job
-	queued  atomic.Int64 // sentences waiting
 	quit    chan struct{}
 	stopped sync.WaitGroup
 }
@@ -67,16 +50,15 @@ func newBatcher(m *Model, opt Options, met *metrics) (*batcher, error) {
 // results keep the attention of their translations (for
 // translate.Translator.Matrix) if attention is set.
 func (b *batcher) translate(ctx context.Context, lines []string, nbest int, attention bool) ([]translate.Result, error) {
-	j := &job{ctx: ctx, lines: lines, nbest: nbest, attention: attention, done: make(chan jobResult, 1)}
-	b.queued.Add(int64(len(lines)))
+	j := newJob(ctx, lines, nbest, attention)
 	b.metrics.queue.Add(float64(len(lines)))
 	select {
 	case b.jobs <- j:
 	case <-ctx.Done():
-		b.dequeued(j)
+		b.metrics.queue.Sub(float64(len(lines)))
 		return nil, context.Cause(ctx)
 	case <-b.quit:
-		b.dequeued(j)
+		b.metrics.queue.Sub(float64(len(lines)))
 		return nil, errClosed
 	}
 	select {
@@ -87,139 +69,104 @@ func (b *batcher) translate(ctx context.Context, lines []string, nbest int, atte
 	}
 }
 
-func (b *batcher) dequeued(j *job) {
-	b.queued.Add(-int64(len(j.lines)))
-	b.metrics.queue.Sub(float64(len(j.lines)))
-}
-
-// loop collects a batch, then decodes it in the background on a free
-// decoding slot, until close.
+// loop queues the lines of the jobs that come and starts a batch on a
+// free decoding slot whenever lines wait, until close. Lines that came
+// while every slot was busy start the moment one frees: the batch that
+// decodes them was being collected while the others decoded. Lines that
+// came to a free slot wait at most b.wait after each job for the next
+// (or until b.max lines wait), so that requests sent together are
+// decoded together. Each batch takes its share of the lines (batchSize),
+// so that both slots decode half of what 32 clients sent at once rather
+// than one slot all of it.
 func (b *batcher) loop() {
-	slots := make(chan struct{}, b.workers)
-	var running sync.WaitGroup
+	var (
+		queue    lineQueue
+		free     = b.workers
+		decoding int                         // lines being decoded
+		window   bool                        // lines came to a free slot less than b.wait ago
+		finished = make(chan int, b.workers) // the lines of a batch decoded
+		running  sync.WaitGroup
+	)
 	defer running.Wait()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
-		batch := b.collect(slots, timer)
-		if batch == nil {
-			return
-		}
-		running.Go(func() {
-			defer func() { <-slots }()
-			b.decode(batch)
-		})
-	}
-}
-
-// collect waits for a job and returns a batch holding it, with a decoding
-// slot taken for it, or nil on close. While every slot is busy it takes
-// the jobs that come, up to b.max sentences, so that a batch is ready the
-// moment a slot frees. A batch that found a slot free at once (an idle
-// server) takes the jobs that come within b.wait of each other instead:
-// requests sent together are decoded together.
-func (b *batcher) collect(slots chan struct{}, timer *time.Timer) []*job {
-	var batch []*job
-	n := 0
-	add := func(j *job) {
-		batch = append(batch, j)
-		n += len(j.lines)
-		b.dequeued(j)
-	}
-	select {
-	case j := <-b.jobs:
-		add(j)
-	case <-b.quit:
-		return nil
-	}
-	first := time.Now()
-	ready := func() []*job {
-		b.metrics.batchWait.Observe(time.Since(first).Seconds())
-		return batch
-	}
-	closed := func() []*job {
-		for _, j := range batch {
-			j.done <- jobResult{err: errClosed}
-		}
-		return nil
-	}
-	select {
-	case slots <- struct{}{}:
-		if !b.window(add, &n, timer) {
-			<-slots
-			return closed()
-		}
-		return ready()
-	default:
-	}
-	for n < b.max {
-		select {
-		case j := <-b.jobs:
-			add(j)
-		case slots <- struct{}{}:
-			b.drain(add, &n)
-			return ready()
-		case <-b.quit:
-			return closed()
-		}
-	}
-	select {
-	case slots <- struct{}{}:
-		return ready()
-	case <-b.quit:
-		return closed()
-	}
-}
-
-// drain takes the jobs waiting now, while the batch has room.
-func (b *batcher) drain(add func(*job), n *int) {
-	for *n < b.max {
-		select {
-		case j := <-b.jobs:
-			add(j)
-		default:
-			return
-		}
-	}
-}
-
-// window takes the jobs that come until the batch has b.max sentences or
-// none came for b.wait. It returns false on close.
-func (b *batcher) window(add func(*job), n *int, timer *time.Timer) bool {
-	for *n < b.max {
-		b.drain(add, n)
-		if *n >= b.max || b.wait <= 0 {
-			return true
-		}
-		timer.Reset(b.wait)
-		select {
-		case j := <-b.jobs:
+		for free > 0 && queue.n > 0 && (!window || queue.n >= b.max) {
+			// A full window ends: what it collected starts on the free
+			// slots, shared between them.
+			window = false
 			timer.Stop()
-			add(j)
+			batch := queue.take(b.batchSize(queue.n, decoding))
+			n := lineCount(batch)
+			b.metrics.queue.Sub(float64(n))
+			b.metrics.batchWait.Observe(time.Since(batch[0].job.arrived).Seconds())
+			free--
+			decoding += n
+			running.Go(func() {
+				b.decode(batch)
+				finished <- n
+			})
+		}
+		select {
+		case j := <-b.jobs:
+			j.arrived = time.Now()
+			queue.push(j)
+			window = free > 0 && b.wait > 0
+			if window {
+				timer.Reset(b.wait)
+			} else {
+				timer.Stop()
+			}
 		case <-timer.C:
-			return true
+			window = false
+		case n := <-finished:
+			free++
+			decoding -= n
 		case <-b.quit:
 			timer.Stop()
-			return false
+			b.metrics.queue.Sub(float64(queue.n))
+			for _, s := range queue.take(queue.n) {
+				s.job.finish(s.lo, s.hi, nil, errClosed)
+			}
+			return
 		}
 	}
-	return true
+}
+
+// batchSize is the number of lines the next batch takes when waiting
+// lines wait and decoding lines are being decoded: an even share over the
+// slots of all of them (at least one line, at most b.max). A batch that
+// took every waiting line would leave the other slots idle until its
+// answers bring the next requests; the lines it leaves start on the next
+// slot that frees, at once.
+func (b *batcher) batchSize(waiting, decoding int) int {
+	share := (waiting + decoding + b.workers - 1) / b.workers
+	return max(1, min(waiting, b.max, share))
+}
+
+// lineCount returns the number of lines of shares.
+func lineCount(shares []share) int {
+	n := 0
+	for _, s := range shares {
+		n += s.hi - s.lo
+	}
+	return n
 }
 
 // decode translates the lines of the batch's live jobs together.
-func (b *batcher) decode(batch []*job) {
+func (b *batcher) decode(batch []share) {
 	var lines []string
 	live := batch[:0]
 	nbest, attention := 1, false
-	for _, j := range batch {
-		if err := context.Cause(j.ctx); err != nil {
-			j.done <- jobResult{err: err}
+	for _, s := range batch {
+		if err := context.Cause(s.job.ctx); err != nil {
+			s.job.finish(s.lo, s.hi, nil, err)
 			continue
 		}
-		live = append(live, j)
-		lines = append(lines, j.lines...)
-		nbest = max(nbest, j.nbest)
-		attention = attention || j.attention
+		live = append(live, s)
+		lines = append(lines, s.job.lines[s.lo:s.hi]...)
+		nbest = max(nbest, s.job.nbest)
+		attention = attention || s.job.attention
 	}
 	if len(live) == 0 {
 		return
@@ -239,17 +186,17 @@ func (b *batcher) decode(batch []*job) {
 	b.metrics.batchSentences.Observe(float64(len(lines)))
 	b.metrics.batchSeconds.Observe(time.Since(start).Seconds())
 	lo := 0
-	for _, j := range live {
+	for _, s := range live {
 		if err != nil {
-			j.done <- jobResult{err: err}
+			s.job.finish(s.lo, s.hi, nil, err)
 			continue
 		}
-		rs := results[lo : lo+len(j.lines)]
-		lo += len(j.lines)
+		rs := results[lo : lo+s.hi-s.lo]
+		lo += s.hi - s.lo
 		for i := range rs {
-			rs[i].Hyps = rs[i].Hyps[:min(len(rs[i].Hyps), j.nbest)]
+			rs[i].Hyps = rs[i].Hyps[:min(len(rs[i].Hyps), s.job.nbest)]
 		}
-		j.done <- jobResult{results: rs}
+		s.job.finish(s.lo, s.hi, rs, nil)
 	}
 }
 

@@ -126,7 +126,7 @@ func TestMetrics(t *testing.T) {
 		`nmt_requests_total{api="libretranslate",code="200"} 1`,
 		`nmt_requests_total{api="libretranslate",code="400"} 1`,
 		`nmt_sentences_total{pair="de-en"} 2`,
-		`nmt_batch_sentences_count 1`,
+		`nmt_batch_sentences_sum 2`,
 		`nmt_queue_sentences 0`,
 		`nmt_request_duration_seconds_bucket{api="libretranslate"`,
 	} {
