@@ -24,13 +24,16 @@
 //
 // Every request becomes a Request: a model (source and target language),
 // sentences, an n-best size and whether the attention is returned.
-// Requests for one model wait in its queue; a batcher collects them into
-// a batch of up to Options.MaxBatch sentences while its Options.Workers
-// decoding slots are busy (on an idle server, for at most
-// Options.BatchWait after each request), and decodes it on the first slot
-// that frees as one batch (translate.Translator.TranslateLines), so that
-// concurrent requests share the decoder's batches. The attention is kept
-// only for batches with a request that returns it.
+// The sentences of the requests for one model wait in its queue. Whenever
+// sentences wait and one of its Options.Workers decoding slots is free, a
+// batcher starts a batch on it (translate.Translator.TranslateLines) with
+// its share of the sentences: those waiting and those being decoded
+// divided evenly over the slots, at most Options.MaxBatch, so that
+// concurrent requests share the decoder's batches and every slot decodes.
+// Sentences that came to an idle server wait at most Options.BatchWait
+// after each request for the next; those that came while every slot was
+// busy start the moment one frees. The attention is kept only for
+// batches with a request that returns it.
 //
 // A model may be an ensemble: ParseModelSpec reads the --model of
 // "nmt serve", [PAIR=]MEMBER[+MEMBER...].
