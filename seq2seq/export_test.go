@@ -4,4 +4,5 @@ package seq2seq
 var (
 	ReferenceConfig = referenceConfig
 	ReferenceBatch  = referenceBatch
+	CPUTime         = cpuTime
 )
