@@ -51,13 +51,9 @@ func (ru *run) softLikelihoods(all bool) []float64 {
 			copy(cat[i*C:i*C+D], ru.cat[row*C:row*C+D])
 			copy(cat[i*C+D:(i+1)*C], ctx[b*M:(b+1)*M])
 		}
-		for i := range n {
-			copy(o[i*O:(i+1)*O], m.outB.Value)
-			copy(logits[i*V:(i+1)*V], m.projB.Value)
-		}
-		linalg.Gemm(false, true, n, O, C, 1, cat[:n*C], C, m.outW.Value, C, 1, o[:n*O], O)
+		linalg.GemmBias(false, true, n, O, C, 1, cat[:n*C], C, m.outW.Value, C, m.outB.Value, o[:n*O], O)
 		linalg.TanhSlice(o[:n*O])
-		linalg.Gemm(false, true, n, V, O, 1, o[:n*O], O, m.projW.Value, O, 1, logits[:n*V], V)
+		linalg.GemmBias(false, true, n, V, O, 1, o[:n*O], O, m.projW.Value, O, m.projB.Value, logits[:n*V], V)
 		linalg.Parallel(n, 3*V, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				nll, _ := crossEntropyRow(logits[i*V:(i+1)*V], int(bt.tgtOut[chunk[i]]), 0, 0, false)

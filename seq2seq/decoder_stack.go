@@ -69,10 +69,7 @@ func (ru *run) stackStep(t int, below []float32, r *rand.Rand) []float32 {
 		copy(u.hPrev[rows*D:(rows+B)*D], u.h)
 		copy(u.cPrev[rows*D:(rows+B)*D], u.cell)
 		gates := u.act[rows*G : (rows+B)*G]
-		for b := range B {
-			copy(gates[b*G:(b+1)*G], l.b.Value)
-		}
-		linalg.Gemm(false, true, B, G, D, 1, x, D, l.wx.Value, D, 1, gates, G)
+		linalg.GemmBias(false, true, B, G, D, 1, x, D, l.wx.Value, D, l.b.Value, gates, G)
 		linalg.Gemm(false, true, B, G, D, 1, u.h, D, l.wh.Value, D, 1, gates, G)
 		c := u.c[rows*D : (rows+B)*D]
 		cellForward(gates, u.cell, B, D, c, u.tc[rows*D:(rows+B)*D], u.h)

@@ -185,10 +185,7 @@ func (ru *run) decode(r *rand.Rand) {
 
 	// The embedding part of the gates for all steps at once.
 	ru.act = ar.takeDirty(T * B * G)
-	for row := range T * B {
-		copy(ru.act[row*G:(row+1)*G], m.dec.b.Value)
-	}
-	linalg.Gemm(false, true, T*B, G, E, 1, ru.tgtY, E, m.dec.wx.Value, In, 1, ru.act, G)
+	linalg.GemmBias(false, true, T*B, G, E, 1, ru.tgtY, E, m.dec.wx.Value, In, m.dec.b.Value, ru.act, G)
 
 	ru.c, ru.tc = ar.takeDirty(T*B*D), ar.takeDirty(T*B*D)
 	ru.sPrev, ru.cPrev = ar.takeDirty(T*B*D), ar.takeDirty(T*B*D)
@@ -237,10 +234,7 @@ func (ru *run) outputLayer(row, n int) {
 	m, O := ru.m, ru.m.cfg.Output
 	C := m.outW.Shape[1]
 	o := ru.o[row*O : (row+n)*O]
-	for r := range n {
-		copy(o[r*O:(r+1)*O], m.outB.Value)
-	}
-	linalg.Gemm(false, true, n, O, C, 1, ru.cat[row*C:(row+n)*C], C, m.outW.Value, C, 1, o, O)
+	linalg.GemmBias(false, true, n, O, C, 1, ru.cat[row*C:(row+n)*C], C, m.outW.Value, C, m.outB.Value, o, O)
 	linalg.TanhSlice(o)
 }
 
@@ -284,10 +278,7 @@ func (ru *run) scoreTargets(r *rand.Rand, grad bool) *lossOutput {
 		copy(lo.x[i*O:(i+1)*O], x[row*O:(row+1)*O])
 	}
 	lo.logits = ar.takeDirty(N * V)
-	for i := range N {
-		copy(lo.logits[i*V:(i+1)*V], m.projB.Value)
-	}
-	linalg.Gemm(false, true, N, V, O, 1, lo.x, O, m.projW.Value, O, 1, lo.logits, V)
+	linalg.GemmBias(false, true, N, V, O, 1, lo.x, O, m.projW.Value, O, m.projB.Value, lo.logits, V)
 
 	eps := float32(cfg.LabelSmoothing)
 	scale := float32(1) / float32(N)

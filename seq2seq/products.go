@@ -43,10 +43,7 @@ func (p *product) mulSet(m int, a []float32, lda int, bias, c []float32, ldc int
 		p.q.MulSet(m, a, lda, bias, c, ldc)
 		return
 	}
-	for r := range m {
-		copy(c[r*ldc:r*ldc+p.n], bias)
-	}
-	linalg.Gemm(false, true, m, p.n, p.k, 1, a, lda, p.w, p.ldw, 1, c, ldc)
+	linalg.GemmBias(false, true, m, p.n, p.k, 1, a, lda, p.w, p.ldw, bias, c, ldc)
 }
 
 // encoderProducts are the weight products of the encoder: both

@@ -68,10 +68,7 @@ func (ru *run) salienceSeeds(sal *salienceBatch) []float32 {
 		copy(x[j*O:(j+1)*O], ru.o[i*O:(i+1)*O])
 	}
 	logits := ar.takeDirty(N * V)
-	for j := range N {
-		copy(logits[j*V:(j+1)*V], m.projB.Value)
-	}
-	linalg.Gemm(false, true, N, V, O, 1, x, O, m.projW.Value, O, 1, logits, V) // [N, V]
+	linalg.GemmBias(false, true, N, V, O, 1, x, O, m.projW.Value, O, m.projB.Value, logits, V) // [N, V]
 	linalg.Parallel(N, 3*V, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			row := sal.rows[j]

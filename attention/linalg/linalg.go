@@ -42,7 +42,10 @@ import (
 type backend struct {
 	name string
 	gemm func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-	err  error // why OpenBLAS was not used, if it was wanted
+	// gemmBias is GemmBias's product with its bias non-nil, for backends
+	// that apply the bias themselves; nil for the others.
+	gemmBias gemmBiasFunc
+	err      error // why OpenBLAS was not used, if it was wanted
 }
 
 var (
@@ -122,6 +125,9 @@ func asmBackend(name string) (backend, error) {
 	single := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		blockedGemm(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
+	singleBias := func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
+		blockedGemmBias(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
+	}
 	return backend{
 		name: fmt.Sprintf("asm (%s %dx%d kernel, %d goroutines)", kern.name, kern.mr, kern.nr, runtime.GOMAXPROCS(0)),
 		gemm: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -130,6 +136,13 @@ func asmBackend(name string) (backend, error) {
 				return
 			}
 			splitGemm(single, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		},
+		gemmBias: func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
+			if m == 1 {
+				singleBias(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
+				return
+			}
+			splitGemmBias(singleBias, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
 		},
 	}, nil
 }
@@ -152,6 +165,36 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
 	current().gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// GemmBias computes C = alpha * op(A) * op(B) + bias, bias (n floats)
+// added to every row of C, with the arguments of Gemm; C need not be
+// initialised. The result is the one of setting every row of C to bias
+// and calling Gemm with beta 1, but the own sgemm adds the bias as it
+// stores its first tiles, without a pass over C.
+func GemmBias(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, bias, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if len(bias) < n {
+		panic(fmt.Sprintf("linalg.GemmBias: bias of %d floats for %d columns", len(bias), n))
+	}
+	if k > 0 {
+		checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	}
+	current().gemmWithBias(transA, transB, m, n, k, alpha, a, lda, b, ldb, bias[:n], c, ldc)
+}
+
+// gemmWithBias is GemmBias on be, for checked arguments.
+func (be *backend) gemmWithBias(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, bias, c []float32, ldc int) {
+	if k == 0 || be.gemmBias == nil {
+		Parallel(m, n, func(lo, hi int) { setRows(c[lo*ldc:], hi-lo, n, ldc, bias) })
+		if k > 0 {
+			be.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, 1, c, ldc)
+		}
+		return
+	}
+	be.gemmBias(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, bias, c, ldc)
 }
 
 // Scale multiplies the m x n matrix C (row stride ldc) by beta in place;

@@ -25,12 +25,22 @@ type microKernel struct {
 	nc     int // columns of a packed block of B
 	// fn adds alpha * A B to the mr x nr tile at c (row stride ldc), for a
 	// packed A panel (k steps of mr floats) and a B panel (k rows of nr
-	// floats, ldb floats apart). k >= 1.
-	fn func(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+	// floats, ldb floats apart). k >= 1. With bias non-nil it sets every
+	// row of the tile to alpha times its row of A B plus bias[0:nr]
+	// instead, without reading the tile.
+	fn func(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32, bias *float32)
 }
 
-// maxTile is the largest mr*nr of any kernel (12 x 32).
-const maxTile = 12 * 32
+// maxTile is the largest mr*nr of any kernel (12 x 32), and maxNR the
+// largest nr.
+const (
+	maxTile = 12 * 32
+	maxNR   = 32
+)
+
+// zeroBias is the bias of a product with beta 0: the kernels then set
+// their tiles to alpha A B without reading C.
+var zeroBias [maxNR]float32
 
 // packBuffers are the packed blocks of one gemm call.
 type packBuffers struct{ a, b []float32 }
@@ -40,15 +50,29 @@ var packPool = sync.Pool{New: func() any { return new(packBuffers) }}
 // blockedGemm is the single-threaded product with kernel kern; see Gemm
 // for the arguments. m, n, k >= 1.
 func blockedGemm(kern *microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if beta != 1 {
+	blockedGemmBias(kern, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, nil, c, ldc)
+}
+
+// blockedGemmBias is blockedGemm, or with bias non-nil (n floats) the
+// product C = alpha op(A) op(B) + bias of GemmBias (beta is then
+// ignored). With beta 0 or a bias, the first block of k steps sets C
+// instead of adding to it, so that C is neither cleared nor read first.
+func blockedGemmBias(kern *microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
+	set := bias != nil || beta == 0
+	if alpha == 0 || m == 1 {
+		switch {
+		case bias != nil:
+			setRows(c, m, n, ldc, bias)
+		case beta != 1:
+			Scale(c, m, n, ldc, beta)
+		}
+		if alpha != 0 {
+			rowGemv(transA, transB, n, k, alpha, a, lda, b, ldb, c)
+		}
+		return
+	}
+	if !set && beta != 1 {
 		Scale(c, m, n, ldc, beta)
-	}
-	if alpha == 0 {
-		return
-	}
-	if m == 1 {
-		rowGemv(transA, transB, n, k, alpha, a, lda, b, ldb, c)
-		return
 	}
 	mr, nr := kern.mr, kern.nr
 	kcMax := min(kern.kc, k)
@@ -63,6 +87,7 @@ func blockedGemm(kern *microKernel, transA, transB bool, m, n, k int, alpha floa
 		nc := min(ncMax, n-j0)
 		for p0 := 0; p0 < k; p0 += kcMax {
 			kc := min(kcMax, k-p0)
+			first := set && p0 == 0 // this block sets C
 			packB(buf.b, transB, b, ldb, p0, kc, j0, nc, nr)
 			for i0 := 0; i0 < m; i0 += mcMax {
 				mc := min(mcMax, m-i0)
@@ -70,28 +95,54 @@ func blockedGemm(kern *microKernel, transA, transB bool, m, n, k int, alpha floa
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
 					bp := &buf.b[jr*kc]
+					var tileBias *float32 // nil: add to C
+					if first {
+						tileBias = &zeroBias[0]
+						if bias != nil && cols == nr {
+							_ = bias[j0+jr+nr-1]
+							tileBias = &bias[j0+jr]
+						}
+					}
 					for ir := 0; ir < mc; ir += mr {
 						rows := min(mr, mc-ir)
 						ap := &buf.a[ir*kc]
 						ci := (i0+ir)*ldc + j0 + jr
 						if rows == mr && cols == nr {
 							_ = c[ci+(mr-1)*ldc+nr-1]
-							kern.fn(kc, ap, bp, nr, &c[ci], ldc, alpha)
+							kern.fn(kc, ap, bp, nr, &c[ci], ldc, alpha, tileBias)
 							continue
 						}
 						tile := edge[:mr*nr]
 						clear(tile)
-						kern.fn(kc, ap, bp, nr, &tile[0], nr, alpha)
+						kern.fn(kc, ap, bp, nr, &tile[0], nr, alpha, nil)
 						for r := range rows {
 							row := c[ci+r*ldc : ci+r*ldc+cols]
-							for j, v := range tile[r*nr : r*nr+cols] {
-								row[j] += v
+							switch {
+							case !first:
+								for j, v := range tile[r*nr : r*nr+cols] {
+									row[j] += v
+								}
+							case bias != nil:
+								for j, v := range tile[r*nr : r*nr+cols] {
+									row[j] = bias[j0+jr+j] + v
+								}
+							default:
+								for j, v := range tile[r*nr : r*nr+cols] {
+									row[j] = 0 + v // as adding to a cleared C: -0 becomes 0
+								}
 							}
 						}
 					}
 				}
 			}
 		}
+	}
+}
+
+// setRows sets every row of the m x n matrix C (row stride ldc) to bias.
+func setRows(c []float32, m, n, ldc int, bias []float32) {
+	for i := range m {
+		copy(c[i*ldc:i*ldc+n], bias[:n])
 	}
 }
 

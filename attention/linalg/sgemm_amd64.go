@@ -21,12 +21,12 @@ func asmKernels() []*microKernel {
 // sgemmKernel12x32 is microKernel.fn for a 12 x 32 tile on AVX-512; see sgemm_amd64.s.
 //
 //go:noescape
-func sgemmKernel12x32(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+func sgemmKernel12x32(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32, bias *float32)
 
 // sgemmKernel6x16 is microKernel.fn for a 6 x 16 tile on AVX2+FMA; see sgemm_amd64.s.
 //
 //go:noescape
-func sgemmKernel6x16(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+func sgemmKernel6x16(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32, bias *float32)
 
 // transpose8x8AVX transposes blocks 8x8 blocks of src into dst; see sgemm_amd64.s.
 //

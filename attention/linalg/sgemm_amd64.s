@@ -1,7 +1,8 @@
 // Micro-kernels of the blocked sgemm in sgemm.go. Each computes one tile
 // of C += alpha * A B from a packed A panel (MR rows, k columns, stored
 // column by column: MR floats per step of k) and a B panel (k rows of NR
-// floats, ldb bytes apart; NR*4 when packed).
+// floats, ldb bytes apart; NR*4 when packed). Given a bias (NR floats)
+// they set the tile to alpha * A B + bias instead, without reading C.
 //
 // Operand order is Go's (sources first, destination last):
 //	VFMADD231PS x, y, acc   acc += x * y
@@ -41,11 +42,21 @@
 	VMOVUPS acc1, 64(DI); \
 	ADDQ DX, DI
 
-// func sgemmKernel12x32(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+// SET512 sets one row of C at DI to alpha (Z26) times the row's
+// accumulators plus the bias in Z24, Z25 and moves DI to the next row.
+#define SET512(acc0, acc1) \
+	VFMADD213PS Z24, Z26, acc0; \
+	VFMADD213PS Z25, Z26, acc1; \
+	VMOVUPS acc0, (DI); \
+	VMOVUPS acc1, 64(DI); \
+	ADDQ DX, DI
+
+// func sgemmKernel12x32(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32, bias *float32)
 //
-// C[0:12, 0:32] += alpha * A B on AVX-512: 24 accumulators of 16 floats.
+// C[0:12, 0:32] += alpha * A B on AVX-512: 24 accumulators of 16 floats;
+// with bias non-nil, C[i, 0:32] = alpha * (A B)[i] + bias[0:32].
 // k >= 1; ldb and ldc are in floats.
-TEXT ·sgemmKernel12x32(SB), NOSPLIT, $0-52
+TEXT ·sgemmKernel12x32(SB), NOSPLIT, $0-64
 	KERNEL_ARGS
 	ZERO_Z0_Z23
 loop512:
@@ -69,6 +80,9 @@ loop512:
 	JNZ loop512
 
 	VBROADCASTSS alpha+48(FP), Z26
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JNZ set512
 	STORE512(Z0, Z1)
 	STORE512(Z2, Z3)
 	STORE512(Z4, Z5)
@@ -81,6 +95,24 @@ loop512:
 	STORE512(Z18, Z19)
 	STORE512(Z20, Z21)
 	STORE512(Z22, Z23)
+	VZEROUPPER
+	RET
+
+set512:
+	VMOVUPS (AX), Z24
+	VMOVUPS 64(AX), Z25
+	SET512(Z0, Z1)
+	SET512(Z2, Z3)
+	SET512(Z4, Z5)
+	SET512(Z6, Z7)
+	SET512(Z8, Z9)
+	SET512(Z10, Z11)
+	SET512(Z12, Z13)
+	SET512(Z14, Z15)
+	SET512(Z16, Z17)
+	SET512(Z18, Z19)
+	SET512(Z20, Z21)
+	SET512(Z22, Z23)
 	VZEROUPPER
 	RET
 
@@ -99,11 +131,20 @@ loop512:
 	VMOVUPS acc1, 32(DI); \
 	ADDQ DX, DI
 
-// func sgemmKernel6x16(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32)
+// SET256 is SET512 for rows of 16 floats, alpha in Y14, the bias in Y12, Y13.
+#define SET256(acc0, acc1) \
+	VFMADD213PS Y12, Y14, acc0; \
+	VFMADD213PS Y13, Y14, acc1; \
+	VMOVUPS acc0, (DI); \
+	VMOVUPS acc1, 32(DI); \
+	ADDQ DX, DI
+
+// func sgemmKernel6x16(k int, a, b *float32, ldb int, c *float32, ldc int, alpha float32, bias *float32)
 //
-// C[0:6, 0:16] += alpha * A B on AVX2 and FMA: 12 accumulators of 8 floats.
+// C[0:6, 0:16] += alpha * A B on AVX2 and FMA: 12 accumulators of 8 floats;
+// with bias non-nil, C[i, 0:16] = alpha * (A B)[i] + bias[0:16].
 // k >= 1; ldb and ldc are in floats.
-TEXT ·sgemmKernel6x16(SB), NOSPLIT, $0-52
+TEXT ·sgemmKernel6x16(SB), NOSPLIT, $0-64
 	KERNEL_ARGS
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
@@ -132,12 +173,27 @@ loop256:
 	JNZ loop256
 
 	VBROADCASTSS alpha+48(FP), Y14
+	MOVQ bias+56(FP), AX
+	TESTQ AX, AX
+	JNZ set256
 	STORE256(Y0, Y1)
 	STORE256(Y2, Y3)
 	STORE256(Y4, Y5)
 	STORE256(Y6, Y7)
 	STORE256(Y8, Y9)
 	STORE256(Y10, Y11)
+	VZEROUPPER
+	RET
+
+set256:
+	VMOVUPS (AX), Y12
+	VMOVUPS 32(AX), Y13
+	SET256(Y0, Y1)
+	SET256(Y2, Y3)
+	SET256(Y4, Y5)
+	SET256(Y6, Y7)
+	SET256(Y8, Y9)
+	SET256(Y10, Y11)
 	VZEROUPPER
 	RET
 
