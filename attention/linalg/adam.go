@@ -10,17 +10,23 @@ package linalg
 //	InvSqrtBC2                   1 / sqrt(1 - β2**t)
 //	Eps                          ε
 //	Decay                        1 - lr*weightDecay (1 for plain Adam)
+//	GradScale                    s, the factor of the gradient (0 is taken as 1)
+//
+// GradScale lets gradient clipping scale the gradients inside the update
+// instead of in a pass of its own.
 type AdamParams struct {
 	Beta1, Beta2, OneMinusBeta1, OneMinusBeta2, StepSize, InvSqrtBC2, Eps, Decay float32
+	GradScale                                                                    float32
 }
 
 // AdamUpdate applies one Adam(W) step to the parameters w given their
-// gradients g and the moments m and v, updating w, m and v in place. For
-// every i, in float32 arithmetic with each operation rounded in turn (no
-// fused multiply-adds) and in this order,
+// gradients g and the moments m and v, updating w, m and v in place (g
+// is left as it is). For every i, in float32 arithmetic with each
+// operation rounded in turn (no fused multiply-adds) and in this order,
 //
-//	m[i] = Beta1*m[i] + OneMinusBeta1*g[i]
-//	v[i] = Beta2*v[i] + (OneMinusBeta2*g[i])*g[i]
+//	g    = g[i]*GradScale
+//	m[i] = Beta1*m[i] + OneMinusBeta1*g
+//	v[i] = Beta2*v[i] + (OneMinusBeta2*g)*g
 //	w[i] = w[i]*Decay - (StepSize*m[i]) / (sqrt(v[i])*InvSqrtBC2 + Eps)
 //
 // where m[i] and v[i] on the right of the last line are the new moments and
@@ -35,6 +41,9 @@ func AdamUpdate(w, g, m, v []float32, p AdamParams) {
 func adamUpdate(asm bool, w, g, m, v []float32, p AdamParams) {
 	if len(g) != len(w) || len(m) != len(w) || len(v) != len(w) {
 		panic("linalg: AdamUpdate length mismatch")
+	}
+	if p.GradScale == 0 {
+		p.GradScale = 1
 	}
 	if asm {
 		n := vecLen(len(w))

@@ -12,11 +12,13 @@
 #include "textflag.h"
 
 // func adamUpdateAVX2(w, g, m, v []float32, p AdamParams)
-// Eight elements a step, with the eight parameters splatted in Y8-Y15:
+// Eight elements a step, with the eight parameters splatted in Y8-Y15 and
+// the gradient's scale in Y7:
+//	g = g*gradScale
 //	m = b1*m + c1*g
 //	v = b2*v + (c2*g)*g
 //	w = w*decay - (stepSize*m) / (sqrt(v)*invSqrtBC2 + eps)
-TEXT ·adamUpdateAVX2(SB), NOSPLIT, $0-128
+TEXT ·adamUpdateAVX2(SB), NOSPLIT, $0-132
 	MOVQ         w_base+0(FP), DI
 	MOVQ         w_len+8(FP), CX
 	MOVQ         g_base+24(FP), SI
@@ -32,9 +34,10 @@ TEXT ·adamUpdateAVX2(SB), NOSPLIT, $0-128
 	VBROADCASTSS p_InvSqrtBC2+116(FP), Y13
 	VBROADCASTSS p_Eps+120(FP), Y14
 	VBROADCASTSS p_Decay+124(FP), Y15
+	VBROADCASTSS p_GradScale+128(FP), Y7
 
 adamLoop:
-	VMOVUPS (SI), Y0      // g
+	VMULPS  (SI), Y7, Y0  // g*gradScale
 	VMULPS  (R8), Y8, Y1  // b1*m
 	VMULPS  Y0, Y10, Y2   // c1*g
 	VADDPS  Y2, Y1, Y1    // m

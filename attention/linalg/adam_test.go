@@ -21,6 +21,45 @@ func adamParams(lr, beta1, beta2, eps, weightDecay float64, t int) AdamParams {
 	}
 }
 
+// scaled returns p with the gradient scale s.
+func scaled(p AdamParams, s float32) AdamParams {
+	p.GradScale = s
+	return p
+}
+
+// TestAdamGradScaleIsScalingFirst checks on both paths that an update
+// with GradScale s gives, bit for bit, the update of the gradients
+// multiplied by s beforehand, and leaves the gradients as they were.
+func TestAdamGradScaleIsScalingFirst(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 0))
+	const n = 37
+	for _, path := range vecPaths(t) {
+		for _, s := range []float32{1, 0.25, 0.3712, 3} {
+			w, g := randSlice(r, n), randSlice(r, n)
+			m, v := randSlice(r, n), randSlice(r, n)
+			for i := range v {
+				v[i] *= v[i]
+			}
+			w2, m2, v2 := slices.Clone(w), slices.Clone(m), slices.Clone(v)
+			g2 := slices.Clone(g)
+			for i := range g2 {
+				g2[i] *= s
+			}
+			before := slices.Clone(g)
+			adamUpdate(path.asm, w, g, m, v, scaled(adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 2), s))
+			adamUpdate(path.asm, w2, g2, m2, v2, adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 2))
+			for i := range n {
+				if !sameFloat(w[i], w2[i]) || !sameFloat(m[i], m2[i]) || !sameFloat(v[i], v2[i]) {
+					t.Fatalf("%s scale %g element %d: w m v %g %g %g, scaling first %g %g %g", path.name, s, i, w[i], m[i], v[i], w2[i], m2[i], v2[i])
+				}
+			}
+			if !slices.Equal(g, before) {
+				t.Fatalf("%s scale %g: gradients changed", path.name, s)
+			}
+		}
+	}
+}
+
 // sameFloat reports whether a and b have the same bits or are both NaN.
 func sameFloat(a, b float32) bool {
 	return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
@@ -68,6 +107,7 @@ func TestAdamUpdateMatchesGo(t *testing.T) {
 		adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 1),
 		adamParams(1e-3, 0.9, 0.999, 1e-8, 0, 1000),
 		adamParams(0.5, 0.5, 0.7, 1e-3, 0.1, 3),
+		scaled(adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 7), 0.37),
 	}
 	for pi, p := range params {
 		for _, n := range testLengths() {
@@ -200,13 +240,13 @@ func TestAdamUpdateLengthMismatchPanics(t *testing.T) {
 }
 
 // FuzzAdamUpdate feeds arbitrary float32 bit patterns to both paths of
-// AdamUpdate and SumSquares: the first eight values are the parameters, the
+// AdamUpdate and SumSquares: the first nine values are the parameters, the
 // rest are split into w, g, m and v. AdamUpdate must agree bit for bit (NaN
 // payloads aside), SumSquares to rounding.
 func FuzzAdamUpdate(f *testing.F) {
 	seed := float32Bytes
 	p := adamParams(1e-3, 0.9, 0.999, 1e-8, 0.01, 1)
-	ps := []float32{p.Beta1, p.Beta2, p.OneMinusBeta1, p.OneMinusBeta2, p.StepSize, p.InvSqrtBC2, p.Eps, p.Decay}
+	ps := []float32{p.Beta1, p.Beta2, p.OneMinusBeta1, p.OneMinusBeta2, p.StepSize, p.InvSqrtBC2, p.Eps, p.Decay, 0.5}
 	f.Add(seed(append(ps, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36)...))
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
 	f.Add(seed(append(ps, nan, inf, -inf, 0, -0.0, 1e-40, -1, 3e38, 1e-45, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, -1e-30)...))
@@ -218,15 +258,15 @@ func FuzzAdamUpdate(f *testing.F) {
 		if vs, gs := sumSquares(true, xs), sumSquares(false, xs); !closeSums(vs, gs, len(xs)) {
 			t.Fatalf("SumSquares: avx2 %.17g, go %.17g", vs, gs)
 		}
-		if len(xs) < 8 {
+		if len(xs) < 9 {
 			return
 		}
-		p := AdamParams{xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]}
-		n := (len(xs) - 8) / 4
+		p := AdamParams{xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7], xs[8]}
+		n := (len(xs) - 9) / 4
 		var s [2][4][]float32
 		for a := range 2 {
 			for k := range 4 {
-				s[a][k] = slices.Clone(xs[8+k*n : 8+(k+1)*n])
+				s[a][k] = slices.Clone(xs[9+k*n : 9+(k+1)*n])
 			}
 			adamUpdate(a == 1, s[a][0], s[a][1], s[a][2], s[a][3], p)
 		}

@@ -33,6 +33,15 @@ func NewAdam(params []*seq2seq.Param, c OptimizerConfig) *Adam {
 // Step updates params from their gradients. params must be the slice the
 // optimizer was made for.
 func (a *Adam) Step(params []*seq2seq.Param) error {
+	return a.StepScaled(params, 1)
+}
+
+// StepScaled updates params from their gradients multiplied by
+// gradScale, giving bit for bit the update that Step gives after
+// ScaleGrads(params, gradScale), without that pass over the gradients
+// (which it leaves as they are). With ClipFactor it clips and updates
+// in one pass.
+func (a *Adam) StepScaled(params []*seq2seq.Param, gradScale float32) error {
 	if len(params) != len(a.M) {
 		return fmt.Errorf("adam: %d parameters, optimizer has %d", len(params), len(a.M))
 	}
@@ -57,6 +66,7 @@ func (a *Adam) Step(params []*seq2seq.Param) error {
 			linalg.AdamUpdate(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], linalg.AdamParams{
 				Beta1: b1, Beta2: b2, OneMinusBeta1: c1, OneMinusBeta2: c2,
 				StepSize: stepSize, InvSqrtBC2: invSqrtBC2, Eps: eps, Decay: decay,
+				GradScale: gradScale,
 			})
 		})
 	}
@@ -118,13 +128,22 @@ func ScaleGrads(params []*seq2seq.Param, s float32) {
 // clip_grad_norm_ does. It returns the norm after the first scaling and
 // before clipping. A non-finite norm leaves the gradients unclipped.
 func ClipGradNorm(params []*seq2seq.Param, scale, maxNorm float64) float64 {
-	norm := GradNorm(params) * math.Abs(scale)
+	norm, f := ClipFactor(params, scale, maxNorm)
+	if f != 1 {
+		ScaleGrads(params, f)
+	}
+	return norm
+}
+
+// ClipFactor returns what ClipGradNorm returns, the norm after scaling
+// by scale, and the factor it would multiply the gradients by, without
+// changing them: Adam.StepScaled with that factor then clips as it
+// updates.
+func ClipFactor(params []*seq2seq.Param, scale, maxNorm float64) (norm float64, factor float32) {
+	norm = GradNorm(params) * math.Abs(scale)
 	f := scale
 	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
 		f *= maxNorm / (norm + 1e-6)
 	}
-	if f != 1 {
-		ScaleGrads(params, float32(f))
-	}
-	return norm
+	return norm, float32(f)
 }

@@ -1,7 +1,10 @@
 package train
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/attnmt/nmt/seq2seq"
@@ -100,6 +103,49 @@ func TestClipGradNorm(t *testing.T) {
 	p.Grad[0] = float32(math.Inf(1))
 	if n := ClipGradNorm([]*seq2seq.Param{p}, 1, 1); !math.IsInf(n, 1) {
 		t.Errorf("norm of an infinite gradient = %g", n)
+	}
+}
+
+// TestClipFactorThenStepScaled checks that ClipFactor and StepScaled
+// update bit for bit as ClipGradNorm and Step do, clipped or not, over
+// lengths that use the vector kernels and their tails.
+func TestClipFactorThenStepScaled(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, maxNorm := range []float64{0.5, 1e9} {
+		var fused, split []*seq2seq.Param
+		for i, n := range []int{1, 8, 37, 1000} {
+			p := param(fmt.Sprint("p", i), make([]float32, n)...)
+			for j := range n {
+				p.Value[j] = r.Float32() - 0.5
+			}
+			q := param(p.Name, slices.Clone(p.Value)...)
+			fused, split = append(fused, p), append(split, q)
+		}
+		cfg := DefaultConfig().Optimizer
+		a, b := NewAdam(fused, cfg), NewAdam(split, cfg)
+		for range 2 {
+			for i, p := range fused {
+				for j := range p.Grad {
+					p.Grad[j] = r.Float32() - 0.5
+				}
+				copy(split[i].Grad, p.Grad)
+			}
+			norm, f := ClipFactor(fused, 1, maxNorm)
+			if err := a.StepScaled(fused, f); err != nil {
+				t.Fatal(err)
+			}
+			if want := ClipGradNorm(split, 1, maxNorm); norm != want {
+				t.Fatalf("max %g: ClipFactor's norm %g, ClipGradNorm's %g", maxNorm, norm, want)
+			}
+			if err := b.Step(split); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range fused {
+			if !slices.Equal(fused[i].Value, split[i].Value) || !slices.Equal(a.M[i], b.M[i]) || !slices.Equal(a.V[i], b.V[i]) {
+				t.Fatalf("max %g: %s differs from clipping then stepping", maxNorm, fused[i].Name)
+			}
+		}
 	}
 }
 

@@ -327,12 +327,12 @@ func (t *Trainer) step(ctx context.Context, pos []int) (seq2seq.BatchLoss, error
 		t.pcg.UnmarshalBinary(rngState)
 		return loss, fmt.Errorf("step %d: %w", t.st.Step+1, err)
 	}
-	norm := ClipGradNorm(t.params, 1, t.cfg.Optimizer.ClipNorm)
+	norm, clip := ClipFactor(t.params, 1, t.cfg.Optimizer.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) || math.IsNaN(loss.Loss) {
 		t.log().Warn("skipping update with a non-finite gradient", "step", t.st.Step+1, "loss", loss.Loss, "grad_norm", norm)
 	} else {
 		t.opt.LR = t.st.LR
-		if err := t.opt.Step(t.params); err != nil {
+		if err := t.opt.StepScaled(t.params, clip); err != nil {
 			return loss, err
 		}
 	}
