@@ -163,8 +163,18 @@ func packA(dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int)
 			}
 			continue
 		}
-		for i := range rows {
-			transposeInto(d[i:], mr, a[(r0+i)*lda+p0:(r0+i)*lda+p0+kc])
+		if rows >= 8 {
+			// Eight rows at a time, transposed in registers; the last
+			// group overlaps the one before when rows is not a multiple
+			// of eight (12-row panels: rows 0-7, then 4-11).
+			for i := 0; i < rows; i += 8 {
+				i := min(i, rows-8)
+				transpose8Rows(d[i:], mr, a[(r0+i)*lda+p0:], lda, kc)
+			}
+		} else {
+			for i := range rows {
+				transposeInto(d[i:], mr, a[(r0+i)*lda+p0:(r0+i)*lda+p0+kc])
+			}
 		}
 		for i := rows; i < mr; i++ {
 			for p := range kc {
