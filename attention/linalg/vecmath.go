@@ -89,6 +89,11 @@ func addTanh(asm bool, dst, a, b []float32) {
 	if len(a) != len(dst) || len(b) != len(dst) {
 		panic("linalg: AddTanh length mismatch")
 	}
+	if asm && haveAVX512 { // sixteen at a time, then AVX2 for the rest
+		n := len(dst) &^ 15
+		addTanhAVX512(dst[:n], a[:n], b[:n])
+		dst, a, b = dst[n:], a[n:], b[n:]
+	}
 	if asm {
 		n := vecLen(len(dst))
 		addTanhAVX2(dst[:n], a[:n], b[:n])

@@ -8,6 +8,10 @@ import "golang.org/x/sys/cpu"
 // instructions that vecmath_amd64.s uses.
 var haveAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// haveAVX512 reports whether the CPU and OS support the AVX-512
+// foundation instructions of vecmath512_amd64.s.
+var haveAVX512 = haveAVX2FMA && cpu.X86.HasAVX512F
+
 // The kernels below process the first len(x)&^7 elements (len(dst)&^7 for
 // addTanhAVX2); see vecmath_amd64.s.
 
@@ -19,6 +23,12 @@ func sigmoidAVX2(x []float32)
 
 //go:noescape
 func addTanhAVX2(dst, a, b []float32)
+
+// addTanhAVX512 processes the first len(dst)&^15 elements; see
+// vecmath512_amd64.s.
+//
+//go:noescape
+func addTanhAVX512(dst, a, b []float32)
 
 //go:noescape
 func expAVX2(x []float32)

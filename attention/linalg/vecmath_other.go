@@ -7,6 +7,9 @@ import "math"
 // haveAVX2FMA is false: there is no assembly for this architecture.
 const haveAVX2FMA = false
 
+// haveAVX512 is false likewise.
+const haveAVX512 = false
+
 // The functions below stand in for the amd64 assembly kernels so that the
 // package builds everywhere; they are never called in normal use, but they
 // compute the same results on len&^7 elements in case they are.
@@ -14,7 +17,10 @@ const haveAVX2FMA = false
 func tanhAVX2(x []float32)            { tanhGeneric(x[:vecLen(len(x))]) }
 func sigmoidAVX2(x []float32)         { sigmoidGeneric(x[:vecLen(len(x))]) }
 func addTanhAVX2(dst, a, b []float32) { addTanhGeneric(dst[:vecLen(len(dst))], a, b) }
-func expAVX2(x []float32)             { expGeneric(x[:vecLen(len(x))]) }
+func addTanhAVX512(dst, a, b []float32) {
+	addTanhGeneric(dst[:len(dst)&^15], a, b)
+}
+func expAVX2(x []float32) { expGeneric(x[:vecLen(len(x))]) }
 func expShiftSumAVX2(x []float32, shift float32) float32 {
 	return expShiftSumGeneric(x[:vecLen(len(x))], shift)
 }
