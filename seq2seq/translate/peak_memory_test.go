@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/attnmt/nmt/seq2seq"
 	"github.com/attnmt/nmt/seq2seq/search"
 	"github.com/attnmt/nmt/seq2seq/translate"
 	"github.com/attnmt/nmt/seq2seq/translate/translatetest"
@@ -133,13 +132,7 @@ func TestStreamPeakMemoryIndependentOfLength(t *testing.T) {
 		t.Fatalf("the longest of %d lines has %d words, of %d lines %d: want a longer tail", n, short, 10*n, long)
 	}
 	tok := translatetest.New(vocab, true)
-	cfg := seq2seq.DefaultConfig()
-	cfg.SrcVocab, cfg.TgtVocab = tok.VocabSize(), tok.VocabSize()
-	cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden, cfg.AttentionDim, cfg.Output = 96, 96, 96, 96, 96
-	m, err := seq2seq.New(cfg, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := smallModel(t, tok, 96, 96, 5)
 	opt := translate.DefaultOptions()
 	opt.Workers, opt.ChunkSize, opt.Search.Beam = 2, 250, 1
 	opt.Search.BatchSize, opt.Search.BatchTokens = 64, 1024
@@ -156,7 +149,7 @@ func TestStreamPeakMemoryIndependentOfLength(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		meter := newHeapMeter(16)
+		meter := newHeapMeter(2)
 		dec = peakDecoder{Decoder: wrap(dec), meter: meter}
 		tr, err := translate.New(dec, tok, tok, opt)
 		if err != nil {
