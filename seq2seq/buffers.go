@@ -10,6 +10,7 @@ type arena struct {
 	buf   []float32
 	used  int // offset into buf
 	total int // floats handed out since the last reset
+	most  int // the most floats handed out between two resets
 }
 
 // take returns a zeroed slice of n floats.
@@ -25,8 +26,12 @@ func (a *arena) takeDirty(n int) []float32 {
 	if a.used+n > len(a.buf) {
 		// Continue in a fresh array for the rest of this step; slices
 		// already handed out keep the old one alive. The next reset
-		// allocates one array large enough for a whole step.
-		a.buf = make([]float32, max(2*len(a.buf), n, 1<<16))
+		// allocates one array large enough for a whole step. The fresh
+		// array holds n and a quarter of what the step has taken so
+		// far: few arrays per step, and at most a quarter more than
+		// the step needs, where doubling the old array could hold
+		// three times the arena while the step ran.
+		a.buf = make([]float32, max(n+a.total/4, 1<<16))
 		a.used = 0
 	}
 	s := a.buf[a.used : a.used+n : a.used+n]
@@ -37,10 +42,20 @@ func (a *arena) takeDirty(n int) []float32 {
 // reset makes the arena available again, growing it once to what the
 // previous step needed in all.
 func (a *arena) reset() {
-	if a.total > len(a.buf) {
-		a.buf = make([]float32, a.total)
-	}
+	a.most = max(a.most, a.total)
+	a.reserve(a.total)
 	a.used, a.total = 0, 0
+}
+
+// reserve grows the arena to hold at least n floats in one array, with an
+// eighth more, so that steps that need a little more than the last (the
+// batches under a token budget differ by a few percent) do not make it
+// anew each time.
+func (a *arena) reserve(n int) {
+	if n > len(a.buf) {
+		a.buf = make([]float32, n+n/8)
+		a.used = 0
+	}
 }
 
 // arenaStack keeps the arenas of finished work for the next. Unlike a
@@ -49,26 +64,37 @@ func (a *arena) reset() {
 // anew after every collection (growing each from nothing) made the heap,
 // and with it the process, grow with the length of a run. It holds at
 // most as many arenas as were ever in use at once.
+//
+// It also remembers the most any use of its arenas needed, and get grows
+// an arena to that before handing it out: every arena reaches the size of
+// the largest batch at once, instead of each growing again when it first
+// meets a batch as large, later in a run (a long run then held more than
+// a short one).
 type arenaStack struct {
 	mu   sync.Mutex
 	free []*arena
+	need int // the most floats a use of an arena took
 }
 
-// get returns a free arena, or a new one.
+// get returns a free arena, or a new one, reset and able to hold what
+// the largest use so far needed.
 func (s *arenaStack) get() *arena {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	a, need := new(arena), s.need
 	if n := len(s.free); n > 0 {
-		a := s.free[n-1]
+		a = s.free[n-1]
 		s.free = s.free[:n-1]
-		return a
 	}
-	return new(arena)
+	s.mu.Unlock()
+	a.reset()
+	a.reserve(need)
+	return a
 }
 
 // put makes a, whose slices are no longer used, available to get.
 func (s *arenaStack) put(a *arena) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.need = max(s.need, a.most, a.total)
 	s.free = append(s.free, a)
 }

@@ -165,7 +165,6 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	// The encoder's scratch is reused across batches, and the state
 	// keeps it for what the steps read: memory, keys, first state.
 	ar := d.encArenas.get()
-	ar.reset()
 	ru := d.m.encode(ar, bt, nil, d.enc, false)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,

@@ -94,6 +94,7 @@ Examples:
 			&cli.Float64Flag{Name: "max-len-ratio", Usage: "at most ratio x source tokens + 10 output tokens", Value: def.Search.MaxLenRatio},
 			&cli.IntFlag{Name: "max-tokens", Usage: "longest source sentence translated, in tokens", Value: def.MaxTokens},
 			&cli.IntFlag{Name: "batch-size", Usage: "sentences decoded together", Value: def.Search.BatchSize},
+			&cli.IntFlag{Name: "batch-tokens", Usage: "padded source tokens decoded together (sentences x longest length): fewer long sentences per batch, so memory does not depend on the input; 0 for no bound", Value: def.Search.BatchTokens},
 			&cli.IntFlag{Name: "workers", Usage: "batches decoded in parallel", Value: runtime.GOMAXPROCS(0)},
 			&cli.BoolFlag{Name: "no-unk-replace", Usage: "keep <unk> instead of the source word it attended to"},
 			&cli.BoolFlag{Name: "attention", Usage: "add the attention matrix to jsonl records"},
@@ -174,6 +175,7 @@ func translateOptions(c *cli.Context) (translate.Options, error) {
 	opt.Search.Beam, opt.Search.NBest = c.Int("beam"), c.Int("n-best")
 	opt.Search.Alpha, opt.Search.MaxLenRatio = c.Float64("alpha"), c.Float64("max-len-ratio")
 	opt.Search.BatchSize, opt.Workers, opt.MaxTokens = c.Int("batch-size"), c.Int("workers"), c.Int("max-tokens")
+	opt.Search.BatchTokens = c.Int("batch-tokens")
 	opt.NoUnkReplace, opt.Attention = c.Bool("no-unk-replace"), c.Bool("attention")
 	opt.Errors, opt.Name = c.App.ErrWriter, inputName(c)
 	return opt, opt.Validate()

@@ -71,16 +71,29 @@ type Options struct {
 	MaxLenRatio float64
 	MaxLenConst int
 	// BatchSize is the number of sentences decoded together (fewer when
-	// BatchSize*Beam is above MaxRows).
+	// BatchSize*Beam is above MaxRows, or BatchTokens would be passed).
 	BatchSize int
+	// BatchTokens bounds the padded source tokens of a batch: its
+	// sentences times the longest one's length (</s> included). A batch
+	// of long sentences holds fewer of them, so that the decoder's
+	// scratch, which grows with the padded tokens, has the same bound
+	// whatever the input; a single sentence longer than the bound is
+	// decoded alone. 0 means no bound.
+	BatchTokens int
 	// NoAttention leaves Hypothesis.Attn nil, saving memory and copies.
 	NoAttention bool
 }
 
+// DefaultBatchTokens is the default bound on a batch's padded source
+// tokens: 64 sentences of up to 31 tokens, fewer of longer ones.
+const DefaultBatchTokens = 2048
+
 // DefaultOptions returns beam 5, 1-best, GNMT normalisation with alpha 0.6,
-// at most 2m+10 output tokens for m source tokens, and batches of 64 sentences.
+// at most 2m+10 output tokens for m source tokens, and batches of 64
+// sentences and at most DefaultBatchTokens padded tokens.
 func DefaultOptions() Options {
-	return Options{Beam: 5, NBest: 1, Norm: NormGNMT, Alpha: 0.6, MaxLenRatio: 2, MaxLenConst: 10, BatchSize: 64}
+	return Options{Beam: 5, NBest: 1, Norm: NormGNMT, Alpha: 0.6, MaxLenRatio: 2, MaxLenConst: 10,
+		BatchSize: 64, BatchTokens: DefaultBatchTokens}
 }
 
 // Validate reports every invalid setting of o.
@@ -110,6 +123,9 @@ func (o Options) Validate() error {
 	if o.BatchSize < 1 {
 		errs = append(errs, fmt.Errorf("batch size must be at least 1, got %d", o.BatchSize))
 	}
+	if o.BatchTokens < 0 {
+		errs = append(errs, fmt.Errorf("batch tokens must be at least 0 (no bound), got %d", o.BatchTokens))
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("search options: %w", errors.Join(errs...))
 	}
@@ -120,6 +136,24 @@ func (o Options) Validate() error {
 // or fewer so that a step has at most MaxRows rows.
 func (o Options) batchSize() int {
 	return max(1, min(o.BatchSize, MaxRows/o.Beam))
+}
+
+// BatchLen returns how many of n sentences, taken in order, the next
+// batch holds: at most BatchSize (fewer if the rows of a step would pass
+// MaxRows), no more than BatchTokens padded tokens, and at least one.
+// srcLen(i) is the length of sentence i in tokens, without </s>. Callers
+// that sort sentences by length before cutting them get the fullest
+// batches.
+func (o Options) BatchLen(n int, srcLen func(i int) int) int {
+	limit := min(n, o.batchSize())
+	longest := 0
+	for k := range limit {
+		longest = max(longest, srcLen(k)+1)
+		if k > 0 && o.BatchTokens > 0 && (k+1)*longest > o.BatchTokens {
+			return k
+		}
+	}
+	return limit
 }
 
 // maxLen returns the most output tokens before </s> for m source tokens.

@@ -89,7 +89,7 @@ type Hypothesis struct {
 // Search translates the sentences src (token ids without special tokens)
 // and returns, for each sentence, its opt.NBest best hypotheses, best
 // first. It runs greedy search when opt.Beam is 1 and beam search
-// otherwise, on batches of opt.BatchSize sentences taken in order.
+// otherwise, on batches of sentences taken in order (Options.BatchLen).
 func Search(ctx context.Context, dec Decoder, src [][]int, opt Options) ([][]Hypothesis, error) {
 	if opt.Beam == 1 {
 		return Greedy(ctx, dec, src, opt)
@@ -121,9 +121,8 @@ func run(ctx context.Context, dec Decoder, src [][]int, opt Options, f batchFunc
 		return nil, fmt.Errorf("search: vocabulary size %d is too small (want more than %d)", v, EOSID+1)
 	}
 	out := make([][]Hypothesis, len(src))
-	bs := opt.batchSize()
-	for lo := 0; lo < len(src); lo += bs {
-		hi := min(lo+bs, len(src))
+	for lo, hi := 0, 0; lo < len(src); lo = hi {
+		hi = lo + opt.BatchLen(len(src)-lo, func(i int) int { return len(src[lo+i]) })
 		b, err := begin(ctx, dec, src[lo:hi], opt)
 		if err != nil {
 			return nil, fmt.Errorf("search sentences %d-%d: %w", lo+1, hi, err)

@@ -436,6 +436,7 @@ func TestErrors(t *testing.T) {
 		{"n-best above beam", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.NBest = 6 }, "n-best must be between 1 and the beam size 5"},
 		{"no length", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.MaxLenRatio, o.MaxLenConst = 0, 0 }, "no output could be produced"},
 		{"batch 0", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.BatchSize = 0 }, "batch size must be at least 1"},
+		{"batch tokens -1", context.Background(), &searchtest.Copy{V: 8}, func(o *search.Options) { o.BatchTokens = -1 }, "batch tokens must be at least 0"},
 		{"tiny vocabulary", context.Background(), &searchtest.Copy{V: 3}, func(*search.Options) {}, "vocabulary size 3 is too small"},
 		{"step error", context.Background(), failingDecoder{&searchtest.Copy{V: 8}}, func(*search.Options) {}, "search sentences 1-1: step 1: out of memory"},
 		{"canceled", canceled, &searchtest.Copy{V: 8}, func(*search.Options) {}, "context canceled"},

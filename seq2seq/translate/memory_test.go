@@ -78,6 +78,20 @@ func (d leakyDecoder) Begin(ctx context.Context, src [][]int) (search.State, err
 	return d.Decoder.Begin(ctx, src)
 }
 
+// smallModel returns a model with random weights over tok's vocabulary,
+// its embeddings and encoder of width small, the rest of width large.
+func smallModel(t *testing.T, tok *translatetest.Tokenizer, small, large int, seed uint64) *seq2seq.Model {
+	t.Helper()
+	cfg := seq2seq.DefaultConfig()
+	cfg.SrcVocab, cfg.TgtVocab = tok.VocabSize(), tok.VocabSize()
+	cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden, cfg.AttentionDim, cfg.Output = small, small, large, large, large
+	m, err := seq2seq.New(cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestStreamMemoryBounded translates 6,000 lines with a small real model
 // (beam search, attention kept, two workers) and checks that the memory
 // held while translating (the median of the live heap measured every 50
@@ -90,13 +104,7 @@ func TestStreamMemoryBounded(t *testing.T) {
 		t.Skip("translates 12,000 lines")
 	}
 	tok := translatetest.New(vocab, true)
-	cfg := seq2seq.DefaultConfig()
-	cfg.SrcVocab, cfg.TgtVocab = tok.VocabSize(), tok.VocabSize()
-	cfg.Embed, cfg.EncoderHidden, cfg.DecoderHidden, cfg.AttentionDim, cfg.Output = 32, 32, 64, 64, 64
-	m, err := seq2seq.New(cfg, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := smallModel(t, tok, 32, 64, 3)
 	model, err := translate.NewSearchDecoder(m, translate.ComputeFloat32)
 	if err != nil {
 		t.Fatal(err)

@@ -241,7 +241,10 @@ func (t *Translator) whereRange(lo, hi int) string {
 }
 
 // cut reads chunks of lines, tokenizes them, and sends each chunk to
-// chunks and its batches, longest sentences first, to jobs.
+// chunks and its batches, longest sentences first, to jobs. A batch holds
+// at most Search.BatchSize sentences and Search.BatchTokens padded tokens
+// (search.Options.BatchLen), so that the decoder's scratch is bounded by
+// the options, not by the longest sentences of the input.
 func (t *Translator) cut(ctx context.Context, lines <-chan line, slots chan struct{}, chunks chan<- *chunk, jobs chan<- job) {
 	timer := time.NewTimer(t.chunkWait)
 	defer timer.Stop()
@@ -256,13 +259,13 @@ func (t *Translator) cut(ctx context.Context, lines <-chan line, slots chan stru
 			return
 		}
 		todo := t.prepare(c)
-		order := byLength(len(todo), func(i int) int { return len(c.items[todo[i]].enc.IDs) })
+		srcLen := func(i int) int { return len(c.items[i].enc.IDs) }
+		order := byLength(len(todo), func(k int) int { return srcLen(todo[k]) })
+		for k, o := range order {
+			order[k] = todo[o]
+		}
 		var batches []job
-		for lo := 0; lo < len(order); lo += t.opt.Search.BatchSize {
-			idx := order[lo:min(lo+t.opt.Search.BatchSize, len(order))]
-			for k, o := range idx {
-				idx[k] = todo[o]
-			}
+		for _, idx := range cutBatches(order, srcLen, t.opt.Search) {
 			batches = append(batches, job{c: c, idx: idx})
 		}
 		c.pending.Store(int32(len(batches)))

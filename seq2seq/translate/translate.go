@@ -214,9 +214,9 @@ func searchAll(ctx context.Context, dec search.Decoder, src [][]int, opt search.
 		})
 	}
 feed:
-	for lo := 0; lo < len(order); lo += opt.BatchSize {
+	for _, idx := range cutBatches(order, func(i int) int { return len(src[i]) }, opt) {
 		select {
-		case batches <- order[lo:min(lo+opt.BatchSize, len(order))]:
+		case batches <- idx:
 		case <-ctx.Done():
 			break feed
 		}
@@ -227,6 +227,18 @@ feed:
 		return nil, err
 	}
 	return out, nil
+}
+
+// cutBatches cuts order, sentence indices sorted by decreasing length,
+// into the batches opt takes (search.Options.BatchLen); srcLen(i) is the
+// length of sentence i in tokens.
+func cutBatches(order []int, srcLen func(i int) int, opt search.Options) [][]int {
+	var out [][]int
+	for lo, hi := 0, 0; lo < len(order); lo = hi {
+		hi = lo + opt.BatchLen(len(order)-lo, func(k int) int { return srcLen(order[lo+k]) })
+		out = append(out, order[lo:hi])
+	}
+	return out
 }
 
 // byLength returns 0..n-1 sorted by decreasing length: long batches first
