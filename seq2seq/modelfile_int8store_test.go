@@ -84,15 +84,7 @@ func TestSaveInt8(t *testing.T) {
 			}
 			// The int8 decoder takes the stored matrices as they are:
 			// with the dequantized values perturbed it decodes the same.
-			for name := range qf.Model.int8 {
-				for _, p := range qf.Model.params {
-					if p.Name == name {
-						for i := range p.Value {
-							p.Value[i] *= 1.001
-						}
-					}
-				}
-			}
+			scaleInt8Params(qf.Model, func(v float32) float32 { return v * 1.001 })
 			again, err := qf.Model.NewInt8Decoder()
 			if err != nil {
 				t.Fatal(err)
@@ -100,15 +92,7 @@ func TestSaveInt8(t *testing.T) {
 			if nll, want := forcedSum(t, again), forcedSum(t, qd); nll != want {
 				t.Errorf("int8 decoder of perturbed values: NLL %v, want %v", nll, want)
 			}
-			for name := range qf.Model.int8 {
-				for _, p := range qf.Model.params {
-					if p.Name == name {
-						for i := range p.Value {
-							p.Value[i] /= 1.001
-						}
-					}
-				}
-			}
+			scaleInt8Params(qf.Model, func(v float32) float32 { return v / 1.001 })
 			nll, wantNLL := forcedSum(t, qf.Model.NewDecoder()), forcedSum(t, ff.Model.NewDecoder())
 			if math.Abs(nll-wantNLL) > 0.03*wantNLL {
 				t.Errorf("float32 compute on the int8 file: NLL %v, on the float file %v", nll, wantNLL)
@@ -215,5 +199,17 @@ func TestLoadInt8Rejects(t *testing.T) {
 				t.Fatalf("LoadFile: %v, want an error naming %s and saying %q", err, path, tc.want)
 			}
 		})
+	}
+}
+
+// scaleInt8Params applies f to every value of m's parameters that the
+// int8 decoder takes as stored int8 matrices.
+func scaleInt8Params(m *Model, f func(float32) float32) {
+	for _, p := range m.params {
+		if _, ok := m.int8[p.Name]; ok {
+			for i := range p.Value {
+				p.Value[i] = f(p.Value[i])
+			}
+		}
 	}
 }
