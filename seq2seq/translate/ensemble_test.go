@@ -1,6 +1,7 @@
 package translate_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -126,9 +127,25 @@ func TestEnsembleRejectsOtherTokenizers(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "member 2") || !strings.Contains(err.Error(), "target tokenizer") {
 		t.Errorf("got %v, want an error naming member 2's target tokenizer", err)
 	}
-	_, err = translate.LoadEnsemble([]string{"de-en", "en-de"}, translate.ComputeFloat32)
+	// The same weights and tokenizers, recorded as trained en->de.
+	f, err = pretrained.Load(pretrained.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Metadata["train_config"] = recordLanguages(t, f.Metadata["train_config"], "en", "de")
+	c, err := translate.NewModel(f, translate.ComputeFloat32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = translate.NewEnsemble([]*translate.Model{a, c})
 	if err == nil || !strings.Contains(err.Error(), "member 2 translates en->de, member 1 de->en") {
-		t.Errorf("ensemble of de-en and en-de (same joint tokenizer): got %v, want an error naming the languages", err)
+		t.Errorf("ensemble of de-en and a copy recorded as en-de: got %v, want an error naming the languages", err)
+	}
+	// The built-in models of the two directions differ in languages, and
+	// in tokenizers unless they share one: either way member 2 is named.
+	_, err = translate.LoadEnsemble([]string{"de-en", "en-de"}, translate.ComputeFloat32)
+	if err == nil || !strings.Contains(err.Error(), "member 2") {
+		t.Errorf("ensemble of de-en and en-de: got %v, want an error naming member 2", err)
 	}
 	if _, err := translate.LoadEnsemble(nil, translate.ComputeFloat32); err == nil {
 		t.Error("LoadEnsemble of no model succeeded")
@@ -137,4 +154,24 @@ func TestEnsembleRejectsOtherTokenizers(t *testing.T) {
 	if err != nil || m.Members != nil {
 		t.Errorf("LoadEnsemble of one model: %v, members %d; want the model alone", err, len(m.Members))
 	}
+}
+
+// recordLanguages returns the training record config (JSON) with its
+// data.src_lang and data.tgt_lang set to src and tgt.
+func recordLanguages(t *testing.T, config, src, tgt string) string {
+	t.Helper()
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(config), &rec); err != nil {
+		t.Fatalf("the built-in model's train_config: %v", err)
+	}
+	data, ok := rec["data"].(map[string]any)
+	if !ok {
+		t.Fatalf("the built-in model's train_config has no data: %s", config)
+	}
+	data["src_lang"], data["tgt_lang"] = src, tgt
+	out, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
