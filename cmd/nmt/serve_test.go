@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/attnmt/nmt/seq2seq/pretrained"
 	"github.com/attnmt/nmt/seq2seq/safetensors"
 	"github.com/attnmt/nmt/seq2seq/search"
@@ -190,4 +192,41 @@ func TestLoadServeModelEnsemble(t *testing.T) {
 			t.Errorf("%s: no error", spec)
 		}
 	}
+}
+
+// TestServeDefaultModels loads what a plain "nmt serve" serves, the
+// default --model values (every built-in model), as runServe does: each
+// must name its language pair and no two the same pair, or "nmt serve"
+// without flags fails to start.
+func TestServeDefaultModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the built-in models")
+	}
+	var specs []string
+	for _, c := range newApp().Commands {
+		if c.Name != "serve" {
+			continue
+		}
+		for _, f := range c.Flags {
+			if sf, ok := f.(*cli.StringSliceFlag); ok && sf.Name == "model" {
+				specs = sf.Value.Value()
+			}
+		}
+	}
+	if len(specs) == 0 {
+		t.Fatal("nmt serve has no default --model")
+	}
+	var models []*serve.Model
+	for _, spec := range specs {
+		m, err := loadServeModel(spec, translate.ComputeAuto)
+		if err != nil {
+			t.Fatalf("nmt serve's default --model %s: %v", spec, err)
+		}
+		models = append(models, m)
+	}
+	srv, err := serve.New(models, serve.DefaultOptions())
+	if err != nil {
+		t.Fatalf("nmt serve with the default models %q: %v", specs, err)
+	}
+	srv.Close()
 }
