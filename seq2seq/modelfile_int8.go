@@ -12,7 +12,9 @@ import (
 // only, and returns it with its int8 decoder (see NewInt8Decoder). The
 // weights that decoder quantizes are quantized straight from the file, a
 // block of rows at a time, and never held in float32: the model takes
-// about a third of the memory, and loads faster. The returned model has
+// about a third of the memory, and loads faster. A file that stores them
+// in int8 (SaveInt8) needs no quantizing: its int8 values and scales are
+// packed for the decoder as stored. The returned model has
 // no float32 values for those weights (Int8Only): it cannot make a
 // float32 decoder, train or be saved.
 func LoadFileInt8(path string) (*File, *Decoder, error) {
@@ -83,28 +85,29 @@ func (o *OpenedInt8) Read() (*File, *Decoder, error) {
 }
 
 // readInt8 builds the model of sf without the float32 values of its int8
-// weights and quantizes those from sf. A file that stores its weights in
-// int8 already (SaveInt8) is read in full instead, and its decoder uses
-// the stored int8 values exactly.
+// weights and makes its int8 decoder: from the int8 values and scales a
+// file stores (SaveInt8), packed once, in place from a file in memory,
+// exactly as stored; the weights a file stores in float are quantized
+// from sf, a block of rows at a time.
 func readInt8(sf *safetensors.Reader, name string) (*File, *Decoder, error) {
-	if _, stored := sf.Metadata[metaInt8]; stored {
-		f, err := readModel(sf, name, false)
-		if err != nil {
-			return nil, nil, err
-		}
-		d, err := f.Model.NewInt8Decoder()
-		if err != nil {
-			return nil, nil, fmt.Errorf("load model %s: %w", name, err)
-		}
-		return f, d, nil
-	}
 	f, err := readModel(sf, name, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := f.Model.plainDecoder()
+	m := f.Model
+	d := m.plainDecoder()
+	if err := m.useStoredInt8(d.products()); err != nil {
+		return nil, nil, fmt.Errorf("load model %s: int8 decoder: %w", name, err)
+	}
 	if err := quantize(d.products(), sf); err != nil {
 		return nil, nil, fmt.Errorf("load model %s: int8 decoder: %w", name, err)
+	}
+	// The decoder holds the stored int8 weights packed; without float32
+	// values, nothing else reads them (an int8-only model is not saved).
+	for _, p := range m.params {
+		if p.Value == nil {
+			delete(m.int8, p.Name)
+		}
 	}
 	return f, d, nil
 }

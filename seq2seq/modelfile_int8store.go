@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -30,8 +31,11 @@ const (
 
 // storedInt8 is a weight read from a file in int8.
 type storedInt8 struct {
-	cols  []int     // first column of each block
-	q     []int8    // [n, k]
+	cols []int // first column of each block
+	// q holds the values [n, k] as stored: int8 in two's complement. A
+	// model read for int8 decoding only from a file in memory (readInt8)
+	// refers to the file's bytes.
+	q     []byte
 	scale []float32 // [n, len(cols)]
 }
 
@@ -89,7 +93,7 @@ func (f *File) SaveInt8(path string, dtype safetensors.DType) error {
 		}
 		q := make([]float32, len(s.q))
 		for j, v := range s.q {
-			q[j] = float32(v)
+			q[j] = float32(int8(v))
 		}
 		tensors[i] = safetensors.Tensor{Name: p.Name, Shape: p.Shape, Data: q, As: safetensors.I8}
 		tensors = append(tensors, safetensors.Tensor{Name: p.Name + int8ScaleSuffix,
@@ -111,7 +115,7 @@ func (m *Model) quantizeForFile(p *Param, cols []int, dtype safetensors.DType) (
 	}
 	n, k := p.Shape[0], p.Shape[1]
 	w := safetensors.Round(dtype, p.Value)
-	s := &storedInt8{cols: cols, q: make([]int8, n*k), scale: make([]float32, n*len(cols))}
+	s := &storedInt8{cols: cols, q: make([]byte, n*k), scale: make([]float32, n*len(cols))}
 	for b, col := range cols {
 		end := k
 		if b+1 < len(cols) {
@@ -123,7 +127,9 @@ func (m *Model) quantizeForFile(p *Param, cols []int, dtype safetensors.DType) (
 		}
 		vals, scale := q.Quantized()
 		for j := range n {
-			copy(s.q[j*k+col:j*k+end], vals[j*(end-col):(j+1)*(end-col)])
+			for i, v := range vals[j*(end-col) : (j+1)*(end-col)] {
+				s.q[j*k+col+i] = byte(v)
+			}
 			s.scale[j*len(cols)+b] = scale[j]
 		}
 	}
@@ -169,7 +175,10 @@ func readStoredInt8Weights(sf *safetensors.Reader, m *Model, layout string) erro
 }
 
 // readStoredInt8Param reads the scales of p, whose values hold its int8
-// integers, and dequantizes p.
+// integers, and dequantizes p; a weight without values (a model read for
+// int8 decoding only, see newModel) keeps its int8 values as stored
+// instead, in place for a file in memory, and is never decoded to
+// float32.
 func readStoredInt8Param(sf *safetensors.Reader, p *Param, cols []int) (*storedInt8, error) {
 	if len(p.Shape) != 2 || len(cols) == 0 || cols[0] != 0 {
 		return nil, fmt.Errorf("weight %s: int8 blocks %v, want a matrix and blocks from column 0", p.Name, cols)
@@ -185,7 +194,7 @@ func readStoredInt8Param(sf *safetensors.Reader, p *Param, cols []int) (*storedI
 	if !ok || !slices.Equal(t.Shape, []int{n, len(cols)}) {
 		return nil, fmt.Errorf("weight %s: scales %s missing or not of shape [%d %d]", p.Name, name, n, len(cols))
 	}
-	s := &storedInt8{cols: cols, q: make([]int8, n*k), scale: make([]float32, t.Len)}
+	s := &storedInt8{cols: cols, scale: make([]float32, t.Len)}
 	if err := sf.ReadTensor(name, s.scale); err != nil {
 		return nil, fmt.Errorf("weight %s: %w", name, err)
 	}
@@ -194,6 +203,22 @@ func readStoredInt8Param(sf *safetensors.Reader, p *Param, cols []int) (*storedI
 			return nil, fmt.Errorf("weight %s is damaged: value %d of %d is %v, want a finite scale >= 0", name, i, len(s.scale), v)
 		}
 	}
+	if p.Value == nil {
+		raw, dtype, err := sf.ReadRaw(p.Name)
+		if err != nil {
+			return nil, fmt.Errorf("weight %s: %w", p.Name, err)
+		}
+		if dtype != safetensors.I8 || len(raw) != n*k {
+			// readStoredInt8Weights and the layout check disagree: a bug.
+			return nil, fmt.Errorf("internal error: weight %s is not stored as %d int8 values", p.Name, n*k)
+		}
+		if i := bytes.IndexByte(raw, 0x80); i >= 0 {
+			return nil, fmt.Errorf("weight %s is damaged: value %d is -128, want int8 values in [-127, 127]", p.Name, i)
+		}
+		s.q = raw
+		return s, nil
+	}
+	s.q = make([]byte, n*k)
 	for j := range n {
 		b := 0
 		for i := range k {
@@ -204,7 +229,7 @@ func readStoredInt8Param(sf *safetensors.Reader, p *Param, cols []int) (*storedI
 			if v < -127 {
 				return nil, fmt.Errorf("weight %s is damaged: value %d is %v, want int8 values in [-127, 127]", p.Name, j*k+i, v)
 			}
-			s.q[j*k+i] = int8(v)
+			s.q[j*k+i] = byte(int8(v))
 			p.Value[j*k+i] = v * s.scale[j*len(cols)+b]
 		}
 	}
@@ -212,7 +237,11 @@ func readStoredInt8Param(sf *safetensors.Reader, p *Param, cols []int) (*storedI
 }
 
 // useStoredInt8 builds the int8 matrices of the products whose blocks m
-// read from a file in int8, exactly as stored.
+// read from a file in int8, exactly as stored. The product of a weight
+// stored in blocks of another layout is quantized again, from the
+// dequantized values: p.w, or for a weight without float32 values
+// (int8 decoding only) its stored values dequantized a block of rows at a
+// time, the same float32 values.
 func (m *Model) useStoredInt8(ps []*product) error {
 	for _, p := range ps {
 		s, ok := m.int8[p.name]
@@ -225,7 +254,15 @@ func (m *Model) useStoredInt8(ps []*product) error {
 			end = s.cols[b+1]
 		}
 		if b < 0 || end-p.off != p.k {
-			continue // blocks of another layout: quantize the dequantized values
+			if p.w != nil {
+				continue // quantize p.w
+			}
+			q, err := linalg.NewInt8MatrixRows(p.n, p.k, s.dequantizedRows(p))
+			if err != nil {
+				return fmt.Errorf("int8 weights of %s: %w", p.name, err)
+			}
+			p.q = q
+			continue
 		}
 		nb := len(s.cols)
 		scale := make([]float32, p.n)
@@ -239,4 +276,24 @@ func (m *Model) useStoredInt8(ps []*product) error {
 		p.q = q
 	}
 	return nil
+}
+
+// dequantizedRows returns the reader of W's rows, for
+// linalg.NewInt8MatrixRows, from the stored int8 values of its weight s:
+// q times scale, as readStoredInt8Param dequantizes them.
+func (s *storedInt8) dequantizedRows(p *product) func(j0, j1 int, dst []float32) error {
+	nb := len(s.cols)
+	return func(j0, j1 int, dst []float32) error {
+		for j := j0; j < j1; j++ {
+			b := 0
+			for i := range p.k {
+				c := p.off + i
+				for b+1 < nb && c >= s.cols[b+1] {
+					b++
+				}
+				dst[(j-j0)*p.k+i] = float32(int8(s.q[j*p.ldw+c])) * s.scale[j*nb+b]
+			}
+		}
+		return nil
+	}
 }

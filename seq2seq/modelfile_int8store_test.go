@@ -70,14 +70,14 @@ func TestSaveInt8(t *testing.T) {
 					t.Fatalf("pair %d: int8 file decodes to %v, the float file with int8 compute to %v", i, got[i].TokenLogProbs, want[i].TokenLogProbs)
 				}
 			}
-			// LoadFileInt8 reads an int8 file in full and decodes with its
-			// stored int8 weights.
+			// LoadFileInt8 reads an int8 file for int8 decoding only and
+			// decodes with its stored int8 weights.
 			lf, ld, err := LoadFileInt8(int8)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if lf.Model.Int8Only() {
-				t.Error("LoadFileInt8 of an int8 file: the model is int8-only, want it read in full")
+			if !lf.Model.Int8Only() {
+				t.Error("LoadFileInt8 of an int8 file: the model is not int8-only")
 			}
 			if nll, want := forcedSum(t, ld), forcedSum(t, fd); nll != want {
 				t.Errorf("LoadFileInt8 of the int8 file: NLL %v, the float file with int8 compute %v", nll, want)
@@ -128,7 +128,8 @@ func forcedSum(t *testing.T, d *Decoder) float64 {
 }
 
 // TestLoadInt8Rejects checks that damaged int8 files are refused with an
-// error naming the weight.
+// error naming the weight, by every loader: read in full, and read for
+// int8 decoding only from a file and from bytes.
 func TestLoadInt8Rejects(t *testing.T) {
 	cfg := tinyConfig()
 	cfg.InputFeeding = true
@@ -157,6 +158,30 @@ func TestLoadInt8Rejects(t *testing.T) {
 			}
 			return ts
 		}, "weight output.w.int8_scale is damaged: value 1"},
+		{"NaN scale", func(ts []safetensors.Tensor, meta map[string]string) []safetensors.Tensor {
+			for _, x := range ts {
+				if x.Name == "proj.w"+int8ScaleSuffix {
+					x.Data[2] = float32(math.NaN())
+				}
+			}
+			return ts
+		}, "weight proj.w.int8_scale is damaged: value 2"},
+		{"infinite scale", func(ts []safetensors.Tensor, meta map[string]string) []safetensors.Tensor {
+			for _, x := range ts {
+				if x.Name == "decoder.wx"+int8ScaleSuffix {
+					x.Data[0] = float32(math.Inf(1))
+				}
+			}
+			return ts
+		}, "weight decoder.wx.int8_scale is damaged: value 0"},
+		{"scales of the wrong shape", func(ts []safetensors.Tensor, meta map[string]string) []safetensors.Tensor {
+			for i, x := range ts {
+				if x.Name == "decoder.wx"+int8ScaleSuffix {
+					ts[i].Shape, ts[i].Data = []int{x.Shape[0], 1}, x.Data[:x.Shape[0]]
+				}
+			}
+			return ts
+		}, "weight decoder.wx: scales decoder.wx.int8_scale missing or not of shape"},
 		{"float weight listed", func(ts []safetensors.Tensor, meta map[string]string) []safetensors.Tensor {
 			meta[metaInt8] = strings.Replace(meta[metaInt8], "{", `{"bridge.b":[0],`, 1)
 			return ts
@@ -197,6 +222,18 @@ func TestLoadInt8Rejects(t *testing.T) {
 			_, err = LoadFile(path)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
 				t.Fatalf("LoadFile: %v, want an error naming %s and saying %q", err, path, tc.want)
+			}
+			_, _, err = LoadFileInt8(path)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("LoadFileInt8: %v, want an error naming %s and saying %q", err, path, tc.want)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = ReadBytesInt8(data, "damaged")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "damaged") {
+				t.Fatalf("ReadBytesInt8: %v, want an error naming the file and saying %q", err, tc.want)
 			}
 		})
 	}

@@ -41,9 +41,23 @@ func TestInt8MatrixFromQuantized(t *testing.T) {
 		if !slices.Equal(p.packed, q.packed) || !slices.Equal(p.scale, q.scale) || p.k4 != q.k4 {
 			t.Errorf("%dx%d: rebuilt matrix differs from the quantized one", n, k)
 		}
+		raw := make([]byte, len(vals)) // as a file stores them
+		for i, v := range vals {
+			raw[i] = byte(v)
+		}
+		b, err := NewInt8MatrixFrom(n, k, raw, k, scale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(b.packed, q.packed) || !slices.Equal(b.scale, q.scale) {
+			t.Errorf("%dx%d: matrix packed from the stored bytes differs from the quantized one", n, k)
+		}
 	}
 	if _, err := NewInt8MatrixFrom(1, 2, []int8{-128, 0}, 2, []float32{1}); err == nil {
 		t.Error("accepted -128")
+	}
+	if _, err := NewInt8MatrixFrom(1, 2, []byte{0, 0x80}, 2, []float32{1}); err == nil {
+		t.Error("accepted the byte of -128")
 	}
 	if _, err := NewInt8MatrixFrom(1, 2, []int8{1, 0}, 2, []float32{-1}); err == nil {
 		t.Error("accepted a negative scale")
