@@ -54,7 +54,7 @@ Examples:
    curl -s localhost:5000/translate -H 'Content-Type: application/json' \
         -d '{"q": "Ein Hund rennt.", "source": "de", "target": "en"}'`,
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Names()...), EnvVars: env("MODELS"), Usage: "model to serve, repeatable, one direction each: a built-in name, FILE or PAIR=FILE; FILE+FILE... is an ensemble"},
+			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Value: cli.NewStringSlice(pretrained.Defaults()...), EnvVars: env("MODELS"), Usage: "model to serve, repeatable, one direction each: a built-in name, FILE or PAIR=FILE; FILE+FILE... is an ensemble"},
 			&cli.StringFlag{Name: "host", Value: "127.0.0.1", EnvVars: env("HOST"), Usage: "address to listen on (0.0.0.0 for every interface)"},
 			&cli.IntFlag{Name: "port", Value: 5000, EnvVars: env("PORT"), Usage: "port to listen on"},
 			&cli.IntFlag{Name: "beam", Value: def.Translate.Search.Beam, EnvVars: env("BEAM"), Usage: "beam size; also the most translations a request may ask for"},
@@ -196,7 +196,7 @@ func loadServeModel(spec string, c translate.Compute) (*serve.Model, error) {
 	pair, first := ms.Pair, ms.Members[0]
 	if pair == "" {
 		if pretrained.Has(first) {
-			pair = first
+			pair = pretrained.Pair(first)
 		} else if pair = trainedPair(m.File.Metadata); pair == "" {
 			return nil, cli.Exit(fmt.Sprintf("model %s does not say its languages: give them as PAIR=%s (de-en=%s)", first, spec, spec), 2)
 		}

@@ -229,4 +229,14 @@ func TestServeDefaultModels(t *testing.T) {
 		t.Fatalf("nmt serve with the default models %q: %v", specs, err)
 	}
 	srv.Close()
+	// Every built-in model, a specialist too, serves its own pair.
+	for _, name := range pretrained.Names() {
+		m, err := loadServeModel(name, translate.ComputeAuto)
+		if err != nil {
+			t.Fatalf("nmt serve -m %s: %v", name, err)
+		}
+		if got := m.Source + "-" + m.Target; got != pretrained.Pair(name) {
+			t.Errorf("nmt serve -m %s serves %s, want %s", name, got, pretrained.Pair(name))
+		}
+	}
 }

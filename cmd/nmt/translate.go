@@ -75,6 +75,8 @@ members' log-probabilities are averaged (greedy and beam search, float32 and
 int8). The members must share their tokenizers (models trained with the same
 tokenizer files, or checkpoints of one run).
 
+` + builtinModelsHelp() + `
+
 Examples:
    nmt translate --model de-en "Ein Mann fährt Fahrrad."
    nmt translate --model de-en < in.de > out.en

@@ -3,8 +3,9 @@
 //
 // Each model is a model file (see seq2seq.LoadFile) embedded at build time
 // and named by its language pair, source first: "de-en" is German to
-// English, "en-de" English to German. Default names the model used when
-// none is given.
+// English, "en-de" English to German. A specialist for one domain adds the
+// domain to its pair's name ("de-en-captions"). Default names the model
+// used when none is given.
 package pretrained
 
 import (
@@ -22,13 +23,25 @@ const Default = "de-en"
 //go:embed de-en.safetensors
 var deEn []byte
 
+//go:embed de-en-captions.safetensors
+var deEnCaptions []byte
+
 //go:embed en-de.safetensors
 var enDe []byte
 
+// A model is one built-in model: its file, its language pair and what it
+// is for.
+type model struct {
+	data  []byte
+	pair  string
+	about string
+}
+
 // models maps each built-in model's name to its file.
-var models = map[string][]byte{
-	"de-en": deEn,
-	"en-de": enDe,
+var models = map[string]model{
+	"de-en":          {deEn, "de-en", "German->English, general domain (everyday sentences, captions, news)"},
+	"de-en-captions": {deEnCaptions, "de-en", "German->English image captions (Multi30k): de-en fine-tuned on captions, for short descriptions of pictures"},
+	"en-de":          {enDe, "en-de", "English->German image captions (Multi30k)"},
 }
 
 // Names lists the built-in models, sorted.
@@ -45,6 +58,26 @@ func Names() []string {
 func Has(name string) bool {
 	_, ok := models[name]
 	return ok
+}
+
+// Pair returns the language pair ("de-en") of the built-in model called
+// name, or "" if there is none.
+func Pair(name string) string { return models[name].pair }
+
+// About says in a line what the built-in model called name is for, or ""
+// if there is none.
+func About(name string) string { return models[name].about }
+
+// Defaults lists the built-in models that are their language pair's
+// first choice: those named by their pair alone, sorted.
+func Defaults() []string {
+	var names []string
+	for _, name := range Names() {
+		if models[name].pair == name {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // Load returns the built-in model called name.
@@ -79,9 +112,9 @@ func OpenInt8(name string) (*seq2seq.OpenedInt8, error) {
 
 // file returns the model file of the built-in model called name.
 func file(name string) ([]byte, error) {
-	data, ok := models[name]
+	m, ok := models[name]
 	if !ok {
 		return nil, fmt.Errorf("no built-in model %q (built in: %s)", name, strings.Join(Names(), ", "))
 	}
-	return data, nil
+	return m.data, nil
 }

@@ -49,3 +49,34 @@ func BenchmarkLoadBuiltin(b *testing.B) {
 		}
 	}
 }
+
+func TestPairsAndDefaults(t *testing.T) {
+	for _, name := range Names() {
+		pair := Pair(name)
+		if name != pair && !strings.HasPrefix(name, pair+"-") {
+			t.Errorf("%s: pair %q is not a prefix of the name", name, pair)
+		}
+		if About(name) == "" {
+			t.Errorf("%s: no description", name)
+		}
+	}
+	defaults := Defaults()
+	seen := map[string]bool{}
+	for _, name := range defaults {
+		if seen[Pair(name)] {
+			t.Errorf("two defaults for %s in %v", Pair(name), defaults)
+		}
+		seen[Pair(name)] = true
+	}
+	for _, name := range Names() {
+		if !seen[Pair(name)] {
+			t.Errorf("%s: its pair %s has no default model (defaults %v)", name, Pair(name), defaults)
+		}
+	}
+	if Pair(Default) != Default {
+		t.Errorf("the default model %q is a specialist", Default)
+	}
+	if Pair("xx-yy") != "" || About("xx-yy") != "" {
+		t.Error("an unknown name has a pair or a description")
+	}
+}
