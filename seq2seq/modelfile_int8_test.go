@@ -60,34 +60,13 @@ func testReadInt8(t *testing.T, edit func(*Config), dtype safetensors.DType) {
 	if err := (&File{Model: m, SrcTokenizer: []byte("{}"), TgtTokenizer: []byte("{}")}).Save(path, dtype); err != nil {
 		t.Fatal(err)
 	}
-	full, err := LoadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := full.Model.NewInt8Decoder()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromFile, dFile, err := LoadFileInt8(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromBytes, dBytes, err := ReadBytesInt8(data, "tiny")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantLogp := stepLogProbs(t, want)
-	for _, got := range []struct {
-		f *File
-		d *Decoder
-	}{{fromFile, dFile}, {fromBytes, dBytes}} {
+	reads := readInt8Ways(t, path)
+	full := reads[0].f
+	wantLogp := stepLogProbs(t, reads[0].d)
+	for _, got := range reads[1:] {
 		for k, lp := range stepLogProbs(t, got.d) {
 			if !slices.Equal(lp, wantLogp[k]) {
-				t.Fatalf("step %d: log-probabilities differ from the int8 decoder of the loaded model", k+1)
+				t.Fatalf("%s: step %d: log-probabilities differ from the int8 decoder of the loaded model", got.name, k+1)
 			}
 		}
 		g := got.f.Model
@@ -126,6 +105,41 @@ func testReadInt8(t *testing.T, edit func(*Config), dtype safetensors.DType) {
 			t.Errorf("saving an int8-only model: %v, want %v", err, errInt8Only)
 		}
 	}
+}
+
+// An int8Read is a model file read one way for int8 decoding.
+type int8Read struct {
+	name string
+	f    *File
+	d    *Decoder
+}
+
+// readInt8Ways reads the model file at path for int8 decoding three ways:
+// in full (LoadFile, then NewInt8Decoder) first, then LoadFileInt8 and
+// ReadBytesInt8 of its bytes.
+func readInt8Ways(t *testing.T, path string) []int8Read {
+	t.Helper()
+	full, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullDec, err := full.Model.NewInt8Decoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, dFile, err := LoadFileInt8(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, dBytes, err := ReadBytesInt8(data, filepath.Base(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []int8Read{{"read in full", full, fullDec}, {"LoadFileInt8", fromFile, dFile}, {"ReadBytesInt8", fromBytes, dBytes}}
 }
 
 // paramByName returns m's weight called name, or nil.

@@ -38,36 +38,13 @@ func TestReadStoredInt8(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, err := LoadFile(i8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fullDec, err := full.Model.NewInt8Decoder()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data, err := os.ReadFile(i8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fromFile, dFile, err := LoadFileInt8(i8)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fromBytes, dBytes, err := ReadBytesInt8(data, "int8")
-			if err != nil {
-				t.Fatal(err)
-			}
+			reads := readInt8Ways(t, i8)
 			wantForced, err := want.Force(ctx, tinySrc, tinyTgt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			wantSteps := stepLogProbs(t, want)
-			for _, got := range []struct {
-				name string
-				f    *File
-				d    *Decoder
-			}{{"read in full", full, fullDec}, {"LoadFileInt8", fromFile, dFile}, {"ReadBytesInt8", fromBytes, dBytes}} {
+			for _, got := range reads {
 				forced, err := got.d.Force(ctx, tinySrc, tinyTgt)
 				if err != nil {
 					t.Fatal(err)
@@ -82,7 +59,7 @@ func TestReadStoredInt8(t *testing.T) {
 						t.Fatalf("%s: step %d log-probabilities differ from the float16 file's int8 decoder", got.name, k+1)
 					}
 				}
-				if got.f == full {
+				if got.f == reads[0].f {
 					continue
 				}
 				g := got.f.Model
