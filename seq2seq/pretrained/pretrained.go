@@ -41,7 +41,7 @@ type model struct {
 var models = map[string]model{
 	"de-en":          {deEn, "de-en", "German->English, general domain (everyday sentences, captions, news)"},
 	"de-en-captions": {deEnCaptions, "de-en", "German->English image captions (Multi30k): de-en fine-tuned on captions, for short descriptions of pictures"},
-	"en-de":          {enDe, "en-de", "English->German image captions (Multi30k)"},
+	"en-de":          {enDe, "en-de", "English->German, general domain (everyday sentences, captions, news)"},
 }
 
 // Names lists the built-in models, sorted.
