@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/attnmt/nmt/seq2seq"
@@ -68,13 +69,22 @@ func median(xs []float64) float64 {
 // translator that holds on to each line would do.
 type leakyDecoder struct {
 	search.Decoder
-	kept *[][]byte
+	kept *keptMemory
+}
+
+// keptMemory is what leakyDecoders keep, safe for the workers' concurrent
+// Begin calls.
+type keptMemory struct {
+	mu   sync.Mutex
+	bufs [][]byte
 }
 
 func (d leakyDecoder) Begin(ctx context.Context, src [][]int) (search.State, error) {
+	d.kept.mu.Lock()
 	for range src {
-		*d.kept = append(*d.kept, make([]byte, 1024))
+		d.kept.bufs = append(d.kept.bufs, make([]byte, 1024))
 	}
+	d.kept.mu.Unlock()
 	return d.Decoder.Begin(ctx, src)
 }
 
@@ -145,8 +155,8 @@ func TestStreamMemoryBounded(t *testing.T) {
 	if grows(model) {
 		t.Errorf("the memory a translation holds grows with the number of lines")
 	}
-	var kept [][]byte
+	var kept keptMemory
 	if !grows(leakyDecoder{model, &kept}) {
-		t.Errorf("a decoder keeping 1 KiB per line went unnoticed (%d lines kept)", len(kept))
+		t.Errorf("a decoder keeping 1 KiB per line went unnoticed (%d lines kept)", len(kept.bufs))
 	}
 }

@@ -178,11 +178,11 @@ func TestStreamPeakMemoryIndependentOfLength(t *testing.T) {
 	if grows("as shipped", opt, plain) {
 		t.Errorf("the peak memory of a translation grows with the input's length")
 	}
-	var kept [][]byte
+	var kept keptMemory
 	if !grows("a decoder keeping 1 KiB per line", opt, func(d search.Decoder) search.Decoder { return leakyDecoder{d, &kept} }) {
-		t.Errorf("a decoder keeping 1 KiB per line went unnoticed (%d lines kept)", len(kept))
+		t.Errorf("a decoder keeping 1 KiB per line went unnoticed (%d lines kept)", len(kept.bufs))
 	}
-	kept = nil
+	kept.bufs = nil
 	unbounded := opt
 	unbounded.Search.BatchTokens = 0
 	if !grows("batches not bounded by tokens", unbounded, plain) {

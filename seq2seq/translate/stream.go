@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -333,11 +334,33 @@ func (t *Translator) readChunk(ctx context.Context, lines <-chan line, timer *ti
 	return c
 }
 
-// prepare tokenizes the lines of c and returns the indices of those to
-// translate.
+// prepare tokenizes the lines of c, on t.opt.Workers goroutines when the
+// chunk is large (decoding waits for the whole chunk, since it is sorted
+// by length), and returns the indices of those to translate, in order.
 func (t *Translator) prepare(c *chunk) []int {
+	parts := min(t.opt.Workers, len(c.items)/minPrepareLines)
+	if parts <= 1 {
+		return t.prepareRange(c, 0, len(c.items))
+	}
+	todo := make([][]int, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(c.items)/parts, (p+1)*len(c.items)/parts
+		wg.Go(func() { todo[p] = t.prepareRange(c, lo, hi) })
+	}
+	wg.Wait()
+	return slices.Concat(todo...)
+}
+
+// minPrepareLines is the fewest lines a goroutine of prepare tokenizes:
+// below it, starting goroutines costs more than it saves.
+const minPrepareLines = 64
+
+// prepareRange tokenizes the lines lo to hi-1 of c and returns the indices
+// of those to translate.
+func (t *Translator) prepareRange(c *chunk, lo, hi int) []int {
 	var todo []int
-	for i := range c.items {
+	for i := lo; i < hi; i++ {
 		it := &c.items[i]
 		if it.res.Err != nil || strings.TrimSpace(it.res.Source) == "" {
 			continue

@@ -41,7 +41,8 @@ import (
 )
 
 // Tokenizer is what a Translator needs of a tokenizer; *tokenize.Tokenizer
-// implements it.
+// implements it. Its methods must be safe for concurrent use: a
+// Translator encodes a large chunk of lines on several goroutines.
 type Tokenizer interface {
 	// Encode tokenizes text, without special tokens. Encoding.Words maps
 	// each token to the index of its field in strings.Fields(text).

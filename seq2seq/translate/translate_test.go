@@ -117,12 +117,23 @@ func randomLines(n int, seed uint64) []string {
 	return lines
 }
 
+// TestStreamKeepsOrder checks the output and the error messages of a
+// file of several chunks, with chunks small enough to be tokenized on one
+// goroutine and large enough to be tokenized on several.
 func TestStreamKeepsOrder(t *testing.T) {
+	for _, chunkSize := range []int{100, 1000} {
+		t.Run(fmt.Sprintf("chunk %d", chunkSize), func(t *testing.T) {
+			testStreamKeepsOrder(t, chunkSize)
+		})
+	}
+}
+
+func testStreamKeepsOrder(t *testing.T, chunkSize int) {
 	lines := randomLines(2345, 1)
 	var errs bytes.Buffer
 	chunks := 0
 	tr := newTranslator(t, true, func(o *translate.Options) {
-		o.ChunkSize, o.Search.BatchSize, o.Workers, o.Search.Beam = 100, 7, 3, 2
+		o.ChunkSize, o.Search.BatchSize, o.Workers, o.Search.Beam = chunkSize, 7, 3, 2
 		o.Errors = &errs
 		o.Progress = func(translate.Stats) { chunks++ }
 	})
@@ -157,8 +168,8 @@ func TestStreamKeepsOrder(t *testing.T) {
 	if st.Lines != len(lines) || st.Failed != failed || st.Empty != empty || st.Translated != len(lines)-failed-empty {
 		t.Errorf("stats %+v; want %d lines, %d failed, %d empty", st, len(lines), failed, empty)
 	}
-	if chunks < len(lines)/100 {
-		t.Errorf("progress called %d times, want at least once per chunk (%d)", chunks, len(lines)/100)
+	if chunks < len(lines)/chunkSize {
+		t.Errorf("progress called %d times, want at least once per chunk (%d)", chunks, len(lines)/chunkSize)
 	}
 }
 
