@@ -152,9 +152,7 @@ func newInt8Matrix(n, k int) *Int8Matrix {
 	k4 := (k + 3) / 4
 	q := &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
 		packed: make([]uint8, strips*k4*4*int8Strip)}
-	for i := range q.packed {
-		q.packed[i] = 128 // zero weight
-	}
+	fill(q.packed, 128) // zero weights
 	return q
 }
 
@@ -385,5 +383,16 @@ func int8StripGeneric(a []int8, lda int, b []uint8, k4 int, corr []int32, sa, sw
 		for j := range row {
 			row[j] += float32(acc[j]+corr[r]) * sw[j] * sa[r]
 		}
+	}
+}
+
+// fill sets every byte of b to v, doubling the filled part with copy.
+func fill(b []byte, v byte) {
+	if len(b) == 0 {
+		return
+	}
+	b[0] = v
+	for n := 1; n < len(b); n *= 2 {
+		copy(b[n:], b[:n])
 	}
 }

@@ -1,8 +1,10 @@
 package linalg
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +14,7 @@ import (
 // bad values are refused.
 func TestInt8MatrixFromQuantized(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, shape := range [][2]int{{1, 1}, {5, 7}, {70, 33}, {129, 64}} {
+	for _, shape := range [][2]int{{1, 1}, {5, 7}, {70, 33}, {129, 64}, {300, 515}} {
 		n, k := shape[0], shape[1]
 		w := make([]float32, n*k)
 		for i := range w {
@@ -58,6 +60,22 @@ func TestInt8MatrixFromQuantized(t *testing.T) {
 	}
 	if _, err := NewInt8MatrixFrom(1, 2, []byte{0, 0x80}, 2, []float32{1}); err == nil {
 		t.Error("accepted the byte of -128")
+	}
+	// -128 in a row's 4-byte groups and in its tail, in rows packed on
+	// several goroutines: the error names the first row that holds it.
+	for _, c := range []struct{ n, k, row, col int }{
+		{3, 8, 1, 5}, {3, 9, 2, 8}, {600, 300, 400, 3}, {600, 301, 599, 300},
+	} {
+		raw := make([]byte, c.n*c.k)
+		scale := make([]float32, c.n)
+		raw[c.row*c.k+c.col] = 0x80
+		if c.n > 100 {
+			raw[(c.n-1)*c.k] = 0x80 // a later row too
+		}
+		_, err := NewInt8MatrixFrom(c.n, c.k, raw, c.k, scale)
+		if want := fmt.Sprintf("row %d holds -128", c.row); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%dx%d with -128 at (%d,%d): got error %v, want %q", c.n, c.k, c.row, c.col, err, want)
+		}
 	}
 	if _, err := NewInt8MatrixFrom(1, 2, []int8{1, 0}, 2, []float32{-1}); err == nil {
 		t.Error("accepted a negative scale")
