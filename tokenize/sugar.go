@@ -12,8 +12,9 @@ import (
 // its added tokens (see loadSugar in the tests, which
 // TestNewSugarMatchesLoader compares it with), without decoding the JSON
 // again. The BPE model shares p's vocabulary map, which nothing changes.
-// The pre-tokenizer is left to the caller.
-func newSugar(p *parsed) *sugar.Tokenizer {
+// The pre-tokenizer is left to the caller. newSugar returns the tokenizer
+// and its BPE model.
+func newSugar(p *parsed) (*sugar.Tokenizer, *sugarbpe.BPE) {
 	vocab := sugarmodel.Vocab(p.ids)
 	vocabR := make(sugarmodel.VocabR, len(p.pieces))
 	for id, s := range p.pieces {
@@ -27,13 +28,14 @@ func newSugar(p *parsed) *sugar.Tokenizer {
 		merges[pair] = sugarbpe.PairVal{Rank: rank, NewId: p.ids[m[0]+m[1]]}
 	}
 	unk := UnkToken
-	tk := sugar.NewTokenizer(&sugarbpe.BPE{
+	bpe := &sugarbpe.BPE{
 		Vocab:    &vocab,
 		VocabR:   &vocabR,
 		Merges:   &merges,
 		Cache:    sugarbpe.NewCache(sugarbpe.DefaultCacheCapacity),
 		UnkToken: &unk,
-	})
+	}
+	tk := sugar.NewTokenizer(bpe)
 	tk.WithDecoder(&pretokenizer.ByteLevel{AddPrefixSpace: p.decoder.AddPrefixSpace, TrimOffsets: p.decoder.TrimOffsets})
-	return tk
+	return tk, bpe
 }

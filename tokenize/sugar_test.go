@@ -58,7 +58,7 @@ func TestNewSugarMatchesLoader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := newSugar(p)
+			got, _ := newSugar(p)
 			want, err := loadSugar(data)
 			if err != nil {
 				t.Fatal(err)

@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 
 	sugar "github.com/sugarme/tokenizer"
+	sugarbpe "github.com/sugarme/tokenizer/model/bpe"
 
 	"github.com/attnmt/nmt/corpus/atomicfile"
 )
@@ -16,10 +16,12 @@ import (
 // Tokenizer encodes text to token ids and decodes ids back to text. It is
 // safe for concurrent use.
 type Tokenizer struct {
-	tk     *sugar.Tokenizer
-	data   []byte         // the tokenizer.json bytes
-	pieces []string       // id -> token as written in the file
-	ids    map[string]int // token -> id
+	tk     *sugar.Tokenizer // Decode's pipeline, and encodeSugar's
+	bpe    *sugarbpe.BPE    // tk's model, which merges Encode's pieces
+	cache  *pieceCache      // piece -> ids, as bpe merges it
+	data   []byte           // the tokenizer.json bytes
+	pieces []string         // id -> token as written in the file
+	ids    map[string]int   // token -> id
 }
 
 // Encoding is the tokenization of one text.
@@ -67,10 +69,12 @@ func FromJSON(data []byte) (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk := newSugar(p)
+	tk, bpe := newSugar(p)
 	tk.WithPreTokenizer(fastByteLevel{})
 	return &Tokenizer{
 		tk:     tk,
+		bpe:    bpe,
+		cache:  newPieceCache(maxCacheEntries),
 		data:   bytes.Clone(data),
 		pieces: p.pieces,
 		ids:    p.ids,
@@ -126,7 +130,24 @@ func (t *Tokenizer) Encode(text string) (Encoding, error) {
 		return Encoding{}, err
 	}
 	if text == "" {
-		return Encoding{IDs: []int{}, Pieces: []string{}, Offsets: [][2]int{}, Words: []int{}}, nil
+		return emptyEncoding(), nil
+	}
+	return t.encode(text), nil
+}
+
+// emptyEncoding is the encoding of "".
+func emptyEncoding() Encoding {
+	return Encoding{IDs: []int{}, Pieces: []string{}, Offsets: [][2]int{}, Words: []int{}}
+}
+
+// encodeSugar is Encode through sugarme's whole pipeline, the reference
+// that tests check Encode against.
+func (t *Tokenizer) encodeSugar(text string) (Encoding, error) {
+	if err := checkUTF8(text); err != nil {
+		return Encoding{}, err
+	}
+	if text == "" {
+		return emptyEncoding(), nil
 	}
 	enc, err := t.tk.EncodeSingle(text, false)
 	if err != nil {
@@ -167,15 +188,8 @@ func pieceOffsets(text string, pieces []string) ([][2]int, error) {
 		if !ok || !strings.HasPrefix(text[pos:], string(raw)) {
 			return nil, fmt.Errorf("encode: token %d %q does not spell the text at byte %d", i, p, pos)
 		}
-		start, end := pos, pos+len(raw)
-		pos = end
-		for start > 0 && !utf8.RuneStart(text[start]) {
-			start--
-		}
-		for end < len(text) && !utf8.RuneStart(text[end]) {
-			end++
-		}
-		offsets[i] = [2]int{start, end}
+		offsets[i] = charSpan(text, pos, pos+len(raw))
+		pos += len(raw)
 	}
 	if pos != len(text) {
 		return nil, fmt.Errorf("encode: tokens spell %d of %d bytes", pos, len(text))

@@ -10,7 +10,8 @@ import (
 // whitespace-separated word it belongs to (see Encoding.Words).
 func wordIndex(text string, offsets [][2]int) []int {
 	// ends[i] is the byte offset just past word i.
-	var ends []int
+	var buf [64]int // the words of a sentence, without allocating
+	ends := buf[:0]
 	inWord := false
 	for i, r := range text {
 		space := unicode.IsSpace(r)
