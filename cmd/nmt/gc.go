@@ -2,7 +2,11 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"sync"
+
+	"github.com/attnmt/nmt/seq2seq/translate"
 )
 
 // decodingGCPercent is the garbage collector's target (GOGC) while
@@ -28,4 +32,36 @@ func tuneGCForLoading() (loaded func()) {
 	}
 	debug.SetGCPercent(-1)
 	return func() { debug.SetGCPercent(decodingGCPercent) }
+}
+
+// boundMemoryAfterFirstChunk returns progress (which may be nil) wrapped
+// so that, once a first full chunk (chunkSize lines) is translated, the
+// memory the Go runtime holds then becomes its soft limit
+// (debug.SetMemoryLimit), unless GOMEMLIMIT is set. (Input that comes
+// slowly is cut into short chunks, which need less: no limit is set on
+// them.) The memory in use does not grow with the input (the
+// batches are bounded by tokens, the scratch is reused), but the memory
+// the process holds did: freed pages went back to the system slowly while
+// new batches took fresh ones, so that 100,000 lines peaked 14% above
+// 1,000 (docs/benchmarks.md, "Fifth round"). The limit makes the runtime
+// return them. It is soft: a later chunk that needs more gets it, at the
+// price of more frequent collections.
+func boundMemoryAfterFirstChunk(progress func(translate.Stats), chunkSize int) func(translate.Stats) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return progress
+	}
+	var once sync.Once
+	return func(st translate.Stats) {
+		if progress != nil {
+			progress(st)
+		}
+		if st.Lines < chunkSize {
+			return
+		}
+		once.Do(func() {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			debug.SetMemoryLimit(int64(ms.Sys - ms.HeapReleased))
+		})
+	}
 }

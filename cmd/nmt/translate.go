@@ -137,6 +137,7 @@ func runTranslate(c *cli.Context, load modelLoader) error {
 	if path != "" {
 		opt.Progress, done = progress(c.App.ErrWriter, "compute", string(m.compute))
 	}
+	opt.Progress = boundMemoryAfterFirstChunk(opt.Progress, opt.ChunkSize)
 	tr, err := translate.New(m.dec, m.src, m.tgt, opt)
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
