@@ -76,18 +76,19 @@ type arenaStack struct {
 	need int // the most floats a use of an arena took
 }
 
-// get returns a free arena, or a new one, reset and able to hold what
-// the largest use so far needed.
-func (s *arenaStack) get() *arena {
+// get returns a free arena, or a new one, reset and able to hold in one
+// array n floats (the use's own need, when known; 0 if not) and what the
+// largest use so far needed.
+func (s *arenaStack) get(n int) *arena {
 	s.mu.Lock()
-	a, need := new(arena), s.need
-	if n := len(s.free); n > 0 {
-		a = s.free[n-1]
-		s.free = s.free[:n-1]
+	a, need := new(arena), max(s.need, n)
+	if k := len(s.free); k > 0 {
+		a = s.free[k-1]
+		s.free = s.free[:k-1]
 	}
 	s.mu.Unlock()
+	a.reserve(max(need, a.total)) // at once what reset would grow it to
 	a.reset()
-	a.reserve(need)
 	return a
 }
 

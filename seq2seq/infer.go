@@ -164,17 +164,38 @@ func (d *Decoder) Begin(ctx context.Context, src [][]int) (*DecoderState, error)
 	}
 	// The encoder's scratch is reused across batches, and the state
 	// keeps it for what the steps read: memory, keys, first state.
-	ar := d.encArenas.get()
+	ar := d.encArenas.get(d.beginScratch(bt.S, bt.B))
 	ru := d.m.encode(ar, bt, nil, d.enc, false)
 	R, D, O := bt.B, d.m.cfg.DecoderHidden, d.m.cfg.Output
 	st := &DecoderState{S: bt.S, B: R, sent: make([]int, R), lens: bt.srcLens,
 		mem: ru.mem, keys: ru.keys, s: ru.s0, c: ar.take(R * D), o: ar.take(R * O),
-		first: true, work: d.stepArenas.get(), enc: ar, dec: d, look: d.newGlimpse(R, bt.S),
+		first: true, work: d.stepArenas.get(0), enc: ar, dec: d, look: d.newGlimpse(R, bt.S),
 		stack: d.initialStack(ar, ru.s0, R)}
 	for i := range st.sent {
 		st.sent[i] = i
 	}
 	return st, nil
+}
+
+// beginScratch returns the floats Begin takes from its arena for a batch
+// of B sentences padded to S tokens: what encode takes without keep,
+// dropout or noise, and the state's first c, o and stacked layers.
+// Reserving it before the batch lets the arena of a file's first batch
+// be made once, instead of growing piece by piece (each piece left to
+// the collector). TestBeginScratch keeps it exact.
+func (d *Decoder) beginScratch(S, B int) int {
+	cfg := d.m.cfg
+	T, H, D := S*B, cfg.EncoderHidden, cfg.DecoderHidden
+	_, _, K := d.m.att.Dims()
+	n := T*cfg.Embed + T*4*H // the embedded source; the gates all passes share
+	for range d.m.enc {
+		// Each direction's outputs, final h and c, a step's c and
+		// tanh(c) and next h; then both directions' outputs side by side.
+		n += 2*(T*H+5*B*H) + T*2*H
+	}
+	n += B*2*H + B*D + T*K                       // final states, s0, keys
+	n += B*D + B*cfg.Output + 2*len(d.stack)*B*D // the state's c, o, stack
+	return n
 }
 
 // Rows is the number of hypotheses in the state.
