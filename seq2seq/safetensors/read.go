@@ -5,12 +5,13 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // MaxHeaderSize is the longest header Read accepts, in bytes (the limit of
@@ -172,19 +173,23 @@ func parseHeader(header []byte, dataSize int64) (map[string]string, []entry, err
 	if !utf8.Valid(header) {
 		return nil, nil, formatErr("header is not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(header))
-	if _, err := dec.Token(); err != nil { // '{'
+	// jsontext reads the header's strings several times faster than
+	// encoding/json (a model file's header is mostly its tokenizers,
+	// escaped JSON): the built-in model's 0.9 MB header in 4 ms, not 11.
+	// Duplicate names are reported below, with the name.
+	dec := jsontext.NewDecoder(bytes.NewReader(header), jsontext.AllowDuplicateNames(true))
+	if _, err := dec.ReadToken(); err != nil { // '{'
 		return nil, nil, formatErr("header: %v", err)
 	}
 	var meta map[string]string
 	var entries []entry
 	seen := make(map[string]bool)
-	for dec.More() {
-		tok, err := dec.Token()
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, nil, formatErr("header: %v", err)
 		}
-		name, _ := tok.(string) // object keys are always strings
+		name := tok.String() // object names are always strings
 		if seen[name] {
 			return nil, nil, formatErr("header: duplicate key %q", name)
 		}
@@ -192,16 +197,13 @@ func parseHeader(header []byte, dataSize int64) (map[string]string, []entry, err
 		if name == metadataKey {
 			// Decoded straight from the header: the metadata holds the
 			// bulk of it (a model file's tokenizers).
-			if err := dec.Decode(&meta); err != nil {
-				if _, wrongType := errors.AsType[*json.UnmarshalTypeError](err); wrongType {
-					return nil, nil, formatErr("header: %s must map strings to strings: %v", metadataKey, err)
-				}
-				return nil, nil, formatErr("header: %v", err)
+			if meta, err = readMetadata(dec); err != nil {
+				return nil, nil, err
 			}
 			continue
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		raw, err := dec.ReadValue()
+		if err != nil {
 			return nil, nil, formatErr("header: %v", err)
 		}
 		e, err := parseEntry(name, raw, dataSize)
@@ -210,7 +212,7 @@ func parseHeader(header []byte, dataSize int64) (map[string]string, []entry, err
 		}
 		entries = append(entries, e)
 	}
-	if _, err := dec.Token(); err != nil { // '}'
+	if _, err := dec.ReadToken(); err != nil { // '}'
 		return nil, nil, formatErr("header: %v", err)
 	}
 	if rest := header[dec.InputOffset():]; len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
@@ -220,6 +222,70 @@ func parseHeader(header []byte, dataSize int64) (map[string]string, []entry, err
 		return nil, nil, err
 	}
 	return meta, entries, nil
+}
+
+// readMetadata reads the value of the metadata key: an object of strings,
+// or null (no metadata).
+func readMetadata(dec *jsontext.Decoder) (map[string]string, error) {
+	typeErr := func(what string) error {
+		return formatErr("header: %s must map strings to strings, has %s", metadataKey, what)
+	}
+	switch dec.PeekKind() {
+	case 'n':
+		_, err := dec.ReadToken()
+		if err != nil {
+			return nil, formatErr("header: %v", err)
+		}
+		return nil, nil
+	case '{':
+	default:
+		if _, err := dec.ReadValue(); err != nil {
+			return nil, formatErr("header: %v", err)
+		}
+		return nil, typeErr("another value")
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, formatErr("header: %v", err)
+	}
+	meta := make(map[string]string)
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, formatErr("header: %v", err)
+		}
+		key := tok.String() // before the next read voids tok
+		if k := dec.PeekKind(); k != '"' {
+			if _, err := dec.ReadValue(); err != nil {
+				return nil, formatErr("header: %v", err)
+			}
+			return nil, typeErr(fmt.Sprintf("%s for %q", kindName(k), key))
+		}
+		if tok, err = dec.ReadToken(); err != nil {
+			return nil, formatErr("header: %v", err)
+		}
+		meta[key] = tok.String()
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, formatErr("header: %v", err)
+	}
+	return meta, nil
+}
+
+// kindName names a JSON value of kind k in messages.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "a boolean"
+	case '0':
+		return "a number"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	}
+	return "a value"
 }
 
 // strictUnmarshal decodes data into v, rejecting unknown fields.

@@ -243,6 +243,9 @@ func TestReadErrors(t *testing.T) {
 		{"utf8", build("{\"\xff\":{}}", nil), "UTF-8"},
 		{"duplicate", build(`{"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}`, eight[:4]), `duplicate key "a"`},
 		{"metadata type", build(`{"__metadata__":{"k":1}}`, nil), "map strings to strings"},
+		{"metadata object value", build(`{"__metadata__":{"k":{"a":"b"}}}`, nil), `map strings to strings, has an object for "k"`},
+		{"metadata array", build(`{"__metadata__":["k"]}`, nil), "map strings to strings"},
+		{"metadata truncated", build(`{"__metadata__":{"k":"v"`, nil), "header"},
 		{"unknown field", build(`{"a":{"dtype":"F32","shape":[],"data_offsets":[0,4],"x":1}}`, eight[:4]), "unknown field"},
 		{"entry not object", build(`{"a":3}`, nil), `tensor "a"`},
 		{"missing dtype", build(`{"a":{"shape":[],"data_offsets":[0,4]}}`, eight[:4]), "missing dtype"},
@@ -488,5 +491,17 @@ func BenchmarkChecksum(b *testing.B) {
 		for lo := 0; lo < len(data); lo += 1 << 16 { // as readData does
 			sum = crc32.Update(sum, crc32.IEEETable, data[lo:min(lo+1<<16, len(data))])
 		}
+	}
+}
+
+// TestNullMetadata checks that a header whose metadata is null reads as a
+// file without metadata.
+func TestNullMetadata(t *testing.T) {
+	f, err := decode(build(`{"__metadata__":null,"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}`, make([]byte, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Metadata != nil || len(f.Tensors) != 1 {
+		t.Errorf("metadata %v, %d tensors; want none and 1", f.Metadata, len(f.Tensors))
 	}
 }
