@@ -148,12 +148,37 @@ func NewInt8MatrixRows(n, k int, read func(j0, j1 int, dst []float32) error) (*I
 
 // newInt8Matrix returns an n x k matrix of zeros.
 func newInt8Matrix(n, k int) *Int8Matrix {
-	strips := (n + int8Strip - 1) / int8Strip
-	k4 := (k + 3) / 4
-	q := &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
-		packed: make([]uint8, strips*k4*4*int8Strip)}
+	q := newUnfilledInt8Matrix(n, k)
 	fill(q.packed, 128) // zero weights
 	return q
+}
+
+// newUnfilledInt8Matrix is newInt8Matrix with every packed byte 0: the
+// caller stores all n rows and then calls fillPadding.
+func newUnfilledInt8Matrix(n, k int) *Int8Matrix {
+	strips := (n + int8Strip - 1) / int8Strip
+	k4 := (k + 3) / 4
+	return &Int8Matrix{n: n, k: k, k4: k4, scale: make([]float32, strips*int8Strip),
+		packed: make([]uint8, strips*k4*4*int8Strip)}
+}
+
+// fillPadding sets to zero weights (128) the packed bytes no row stores:
+// the inputs past k of rows 0..n-1, and every input of the rows past n in
+// the last strip.
+func (q *Int8Matrix) fillPadding() {
+	for j := range len(q.scale) { // the rows of all strips
+		from := q.k
+		if j >= q.n {
+			from = 0
+		} else if q.k%4 == 0 {
+			continue
+		}
+		s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
+		dst := q.packed[((s0*q.k4)*4+b)*64+c*4:]
+		for i := from; i < 4*q.k4; i++ {
+			dst[(i>>2)<<8|i&3] = 128
+		}
+	}
 }
 
 // setRow quantizes row j, k values, into q: scale amax/127 and values

@@ -38,7 +38,7 @@ func NewInt8MatrixFrom[T int8 | byte](n, k int, vals []T, ldv int, scale []float
 	if n <= 0 || k <= 0 || ldv < k || len(vals) < (n-1)*ldv+k || len(scale) != n {
 		return nil, fmt.Errorf("int8 matrix: bad shape %dx%d (stride %d, %d values, %d scales)", n, k, ldv, len(vals), len(scale))
 	}
-	q := newInt8Matrix(n, k)
+	q := newUnfilledInt8Matrix(n, k) // the rows fill it, then fillPadding
 	// The values as bytes: int8 and byte have the same size and bits.
 	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(vals))), len(vals))
 	var mu sync.Mutex
@@ -58,6 +58,7 @@ func NewInt8MatrixFrom[T int8 | byte](n, k int, vals []T, ldv int, scale []float
 	if badErr != nil {
 		return nil, badErr
 	}
+	q.fillPadding()
 	return q, nil
 }
 
