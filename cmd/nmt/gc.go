@@ -42,10 +42,11 @@ func tuneGCForLoading() (loaded func()) {
 // them.) The memory in use does not grow with the input (the
 // batches are bounded by tokens, the scratch is reused), but the memory
 // the process holds did: freed pages went back to the system slowly while
-// new batches took fresh ones, so that 100,000 lines peaked 14% above
-// 1,000 (docs/benchmarks.md, "Fifth round"). The limit makes the runtime
-// return them. It is soft: a later chunk that needs more gets it, at the
-// price of more frequent collections.
+// new batches took fresh ones, so that 100,000 lines peaked 22% above
+// 1,000 (docs/benchmarks.md, "Fifth round": 186 against 152 MB; the
+// release with the limit 149-153 against 140-143). The limit makes the
+// runtime return them. It is soft: a later chunk that needs more gets it,
+// at the price of more frequent collections.
 func boundMemoryAfterFirstChunk(progress func(translate.Stats), chunkSize int) func(translate.Stats) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return progress
