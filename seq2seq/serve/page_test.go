@@ -56,6 +56,20 @@ func waitTranslation(t *testing.T, ctx context.Context, want string) {
 	}
 }
 
+// waitJS evaluates js until it gives want or 5 seconds have passed, and
+// returns its last value.
+func waitJS[T comparable](t *testing.T, ctx context.Context, js string, want T) T {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := evalJS[T](t, ctx, js)
+		if got == want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestPageInChromium(t *testing.T) {
 	ctx := browser(t, 1000, 800)
 	ts := newTestServer(t, testModels(nil), nil)
@@ -71,7 +85,8 @@ func TestPageInChromium(t *testing.T) {
 	if rows != 4 || cols != 4 {
 		t.Errorf("heatmap has %d rows and %d columns, want one per output word (4) and source word (4)", rows, cols)
 	}
-	if n := evalJS[int](t, ctx, `document.querySelectorAll("#s0 .lines line").length`); n != 4 {
+	// The lines are drawn in the next animation frame (app.js, drawLines).
+	if n := waitJS(t, ctx, `document.querySelectorAll("#s0 .lines line").length`, 4); n != 4 {
 		t.Errorf("%d alignment lines drawn, want 4", n)
 	}
 	// The reversal attends to the mirrored word: the darkest cell of row 0 is column 3.
