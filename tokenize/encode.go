@@ -56,13 +56,6 @@ func (c *pieceCache) add(piece string, ids []int32) {
 	c.mu.Unlock()
 }
 
-// size returns the number of cached pieces.
-func (c *pieceCache) size() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
 // mergePiece returns the token ids of one piece of text (its raw bytes):
 // what sugarme's BPE model, given the piece in the byte-level alphabet as
 // sugarme's pipeline gives it, merges it into.

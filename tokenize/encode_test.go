@@ -320,3 +320,10 @@ func TestEncodeErrorsFirst(t *testing.T) {
 		t.Errorf("invalid texts left %d pieces in the cache", n)
 	}
 }
+
+// size returns the number of cached pieces.
+func (c *pieceCache) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}

@@ -73,10 +73,10 @@ func (q *Int8Matrix) packStoredRow(j int, row []byte, scale float32) error {
 	q.scale[j] = scale
 	s0, b, c := j/int8Strip, (j%int8Strip)/16, j%16
 	dst := q.packed[((s0*q.k4)*4+b)*64+c*4:]
-	const flip, ones, highs = 0x80808080, 0x01010101, 0x80808080
+	const highs, ones = 0x80808080, 0x01010101 // 0x80 and 0x01 in each byte
 	g := 0
 	for ; 4*g+4 <= len(row); g++ {
-		v := binary.LittleEndian.Uint32(row[4*g:]) ^ flip
+		v := binary.LittleEndian.Uint32(row[4*g:]) ^ highs
 		if (v-ones)&^v&highs != 0 { // a byte of v is 0
 			return errMinus128(j)
 		}

@@ -230,10 +230,9 @@ func readMetadata(dec *jsontext.Decoder) (map[string]string, error) {
 	typeErr := func(what string) error {
 		return formatErr("header: %s must map strings to strings, has %s", metadataKey, what)
 	}
-	switch dec.PeekKind() {
+	switch k := dec.PeekKind(); k {
 	case 'n':
-		_, err := dec.ReadToken()
-		if err != nil {
+		if _, err := dec.ReadToken(); err != nil {
 			return nil, formatErr("header: %v", err)
 		}
 		return nil, nil
@@ -242,7 +241,7 @@ func readMetadata(dec *jsontext.Decoder) (map[string]string, error) {
 		if _, err := dec.ReadValue(); err != nil {
 			return nil, formatErr("header: %v", err)
 		}
-		return nil, typeErr("another value")
+		return nil, typeErr(kindName(k))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, formatErr("header: %v", err)

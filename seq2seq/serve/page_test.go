@@ -42,25 +42,17 @@ func evalJS[T any](t *testing.T, ctx context.Context, js string) T {
 // waitTranslation waits until the translation shows want.
 func waitTranslation(t *testing.T, ctx context.Context, want string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := evalJS[string](t, ctx, `document.getElementById("translation").textContent`)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("translation shows %q, want %q (status %q)", got, want,
-				evalJS[string](t, ctx, `document.getElementById("status").textContent`))
-		}
-		time.Sleep(50 * time.Millisecond)
+	if got := waitJS(t, ctx, `document.getElementById("translation").textContent`, want, 20*time.Second); got != want {
+		t.Fatalf("translation shows %q, want %q (status %q)", got, want,
+			evalJS[string](t, ctx, `document.getElementById("status").textContent`))
 	}
 }
 
-// waitJS evaluates js until it gives want or 5 seconds have passed, and
+// waitJS evaluates js until it gives want or timeout has passed, and
 // returns its last value.
-func waitJS[T comparable](t *testing.T, ctx context.Context, js string, want T) T {
+func waitJS[T comparable](t *testing.T, ctx context.Context, js string, want T, timeout time.Duration) T {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(timeout)
 	for {
 		got := evalJS[T](t, ctx, js)
 		if got == want || time.Now().After(deadline) {
@@ -86,7 +78,7 @@ func TestPageInChromium(t *testing.T) {
 		t.Errorf("heatmap has %d rows and %d columns, want one per output word (4) and source word (4)", rows, cols)
 	}
 	// The lines are drawn in the next animation frame (app.js, drawLines).
-	if n := waitJS(t, ctx, `document.querySelectorAll("#s0 .lines line").length`, 4); n != 4 {
+	if n := waitJS(t, ctx, `document.querySelectorAll("#s0 .lines line").length`, 4, 5*time.Second); n != 4 {
 		t.Errorf("%d alignment lines drawn, want 4", n)
 	}
 	// The reversal attends to the mirrored word: the darkest cell of row 0 is column 3.
